@@ -1,0 +1,14 @@
+"""URL map: pages, admin, REST (/api/), the OpenAI-compatible API (/v1/)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("hub.api_urls")),
+    path("", include("workspaces.urls")),
+    path("", include("providers.urls")),
+]
+
+handler404 = "hub.views.not_found"
+handler500 = "hub.views.server_error"

@@ -1,0 +1,49 @@
+from django import forms
+from django.contrib import admin
+
+from providers.models import Credential, Provider
+
+
+class CredentialAdminForm(forms.ModelForm):
+    """The secret is write-only: blank on every form, replaced only when something is typed."""
+
+    secret = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Write-only. Leave blank to keep the current secret.",
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["workspace", "provider_kind", "name", "organization"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if not self.instance.pk and not cleaned.get("secret"):
+            self.add_error("secret", "Enter the secret.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> Credential:
+        secret = self.cleaned_data.get("secret")
+        if secret:
+            self.instance.set_secret(secret.strip())
+        return super().save(commit=commit)
+
+
+@admin.register(Credential)
+class CredentialAdmin(admin.ModelAdmin):
+    form = CredentialAdminForm
+    list_display = ["name", "provider_kind", "workspace", "secret_hint", "created_at",
+                    "rotated_at", "last_used_at"]
+    list_filter = ["provider_kind", "workspace"]
+    search_fields = ["name", "organization", "workspace__name"]
+    readonly_fields = ["secret_hint", "created_at", "rotated_at", "last_used_at"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "workspace", "base_url", "enabled", "priority"]
+    list_filter = ["kind", "enabled", "workspace"]
+    search_fields = ["name", "slug", "base_url", "workspace__name"]
+    list_editable = ["enabled", "priority"]
+    autocomplete_fields = ["workspace", "credential"]

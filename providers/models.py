@@ -1,0 +1,81 @@
+"""Provider records and their encrypted credentials."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from providers.kinds import ProviderKind
+from providers.secrets import decrypt_secret, encrypt_secret, mask_secret
+from workspaces.models import Workspace
+from workspaces.scoping import WorkspaceScopedManager
+
+
+class Credential(models.Model):
+    """An API key for a provider kind. The secret is write-only: stored encrypted, shown masked."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="credentials")
+    provider_kind = models.CharField(max_length=32, choices=ProviderKind.choices)
+    name = models.CharField(max_length=120, help_text='For example "Work OpenAI".')
+    secret_encrypted = models.TextField(editable=False)
+    secret_hint = models.CharField(max_length=32, editable=False)
+    organization = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_credential_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.secret_hint})"
+
+    def set_secret(self, plaintext: str) -> None:
+        self.secret_encrypted = encrypt_secret(plaintext)
+        self.secret_hint = mask_secret(plaintext)
+
+    def reveal_secret(self) -> str:
+        """Plaintext for the outgoing request only; never render, log or return it."""
+        return decrypt_secret(self.secret_encrypted)
+
+
+class Provider(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="providers")
+    kind = models.CharField(max_length=32, choices=ProviderKind.choices)
+    name = models.CharField(max_length=120, help_text="Display name.")
+    slug = models.SlugField(
+        max_length=64, help_text="Used in model names: <slug>/<model>."
+    )
+    base_url = models.URLField(max_length=500, blank=True)
+    credential = models.ForeignKey(
+        Credential, on_delete=models.SET_NULL, null=True, blank=True, related_name="providers"
+    )
+    enabled = models.BooleanField(default=True)
+    priority = models.IntegerField(default=100, help_text="Lower is tried first.")
+    options = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["priority", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="unique_provider_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_simulated(self) -> bool:
+        return self.kind == ProviderKind.SIMULATED
+
+    def touch_credential(self) -> None:
+        if self.credential_id:
+            Credential.objects.filter(pk=self.credential_id).update(last_used_at=timezone.now())

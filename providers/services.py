@@ -1,0 +1,133 @@
+"""Writes for providers and credentials; every one checks the actor's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from providers.base_urls import base_url_validate
+from providers.kinds import DEFAULT_BASE_URLS, ProviderKind
+from providers.models import Credential, Provider
+from workspaces.access import Actor
+from workspaces.roles import Permission
+
+PROVIDER_FIELDS = ("kind", "name", "slug", "base_url", "credential", "enabled", "priority", "options")
+
+
+def _require_manage(actor: Actor) -> None:
+    if not actor.can(Permission.MANAGE_PROVIDERS):
+        raise PermissionDenied("Your role does not allow managing providers.")
+
+
+def _clean_provider(actor: Actor, provider: Provider) -> None:
+    if provider.kind not in ProviderKind.values:
+        raise ValidationError({"kind": f"Unknown provider kind {provider.kind!r}."})
+    provider.name = provider.name.strip()
+    if not provider.name:
+        raise ValidationError({"name": "A provider needs a name."})
+    provider.slug = slugify(provider.slug or provider.name)[:64]
+    if not provider.slug:
+        raise ValidationError({"slug": "Enter a slug of letters, digits and dashes."})
+    if not provider.base_url:
+        provider.base_url = DEFAULT_BASE_URLS.get(provider.kind, "")
+        allow_internal = True  # the kind's own default, chosen by the hub
+    else:
+        allow_internal = bool(actor.user.is_staff)
+    if not provider.base_url:
+        raise ValidationError({"base_url": "This kind of provider needs a base URL."})
+    provider.base_url = base_url_validate(provider.base_url, allow_internal=allow_internal)
+    if provider.credential is not None:
+        if provider.credential.workspace_id != actor.workspace.pk:
+            raise ValidationError({"credential": "Unknown credential."})
+        if provider.credential.provider_kind != provider.kind:
+            raise ValidationError({"credential": "That credential is for another kind of provider."})
+    if not isinstance(provider.options, dict):
+        raise ValidationError({"options": "Options must be a JSON object."})
+
+
+def _save_provider(provider: Provider) -> Provider:
+    try:
+        with transaction.atomic():
+            provider.save()
+    except IntegrityError:
+        raise ValidationError({"slug": f"A provider with slug {provider.slug!r} already exists."}) from None
+    return provider
+
+
+def provider_create(*, actor: Actor, **fields: Any) -> Provider:
+    _require_manage(actor)
+    unknown = set(fields) - set(PROVIDER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown provider fields: {sorted(unknown)}")
+    provider = Provider(workspace=actor.workspace, **fields)
+    _clean_provider(actor, provider)
+    return _save_provider(provider)
+
+
+def provider_update(*, actor: Actor, provider: Provider, **fields: Any) -> Provider:
+    _require_manage(actor)
+    for name, value in fields.items():
+        if name not in PROVIDER_FIELDS:
+            raise TypeError(f"unknown provider field: {name}")
+        setattr(provider, name, value)
+    _clean_provider(actor, provider)
+    return _save_provider(provider)
+
+
+def provider_delete(*, actor: Actor, provider: Provider) -> None:
+    _require_manage(actor)
+    provider.delete()
+
+
+def credential_create(
+    *, actor: Actor, provider_kind: str, name: str, secret: str, organization: str = ""
+) -> Credential:
+    _require_manage(actor)
+    if provider_kind not in ProviderKind.values:
+        raise ValidationError({"provider_kind": f"Unknown provider kind {provider_kind!r}."})
+    name, secret = name.strip(), secret.strip()
+    if not name:
+        raise ValidationError({"name": "A credential needs a name."})
+    if not secret:
+        raise ValidationError({"secret": "Enter the secret."})
+    if Credential.objects.for_workspace(actor.workspace).filter(name=name).exists():
+        raise ValidationError({"name": f"A credential named {name!r} already exists."})
+    credential = Credential(
+        workspace=actor.workspace, provider_kind=provider_kind, name=name,
+        organization=organization.strip(),
+    )
+    credential.set_secret(secret)
+    credential.save()
+    return credential
+
+
+def credential_update(
+    *, actor: Actor, credential: Credential, name: str | None = None,
+    organization: str | None = None, secret: str | None = None,
+) -> Credential:
+    """Rename, change the organisation or rotate the secret (a blank secret keeps the old one)."""
+    _require_manage(actor)
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": "A credential needs a name."})
+        clash = Credential.objects.for_workspace(actor.workspace).filter(name=name)
+        if clash.exclude(pk=credential.pk).exists():
+            raise ValidationError({"name": f"A credential named {name!r} already exists."})
+        credential.name = name
+    if organization is not None:
+        credential.organization = organization.strip()
+    if secret is not None and secret.strip():
+        credential.set_secret(secret.strip())
+        credential.rotated_at = timezone.now()
+    credential.save()
+    return credential
+
+
+def credential_delete(*, actor: Actor, credential: Credential) -> None:
+    _require_manage(actor)
+    credential.delete()

@@ -1,0 +1,56 @@
+"""Small factories for test data; they go through the services, as users do."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from providers.models import Credential, Provider
+from providers.services import credential_create, provider_create
+from workspaces.access import Actor
+from workspaces.models import Membership, Role, Workspace
+from workspaces.services import workspace_create
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str | None = None, *, is_staff: bool = False, **extra):  # type: ignore[no-untyped-def]
+    username = username or f"user{next(_counter)}"
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD,
+        is_staff=is_staff, **extra,
+    )
+
+
+def make_workspace(name: str | None = None, *, owner=None) -> Workspace:  # type: ignore[no-untyped-def]
+    return workspace_create(name=name or f"Workspace {next(_counter)}", owner=owner or make_user())
+
+
+def add_member(workspace: Workspace, role: str = Role.MEMBER, user=None):  # type: ignore[no-untyped-def]
+    user = user or make_user()
+    Membership.objects.update_or_create(user=user, workspace=workspace, defaults={"role": role})
+    return user
+
+
+def actor_for(user, workspace: Workspace) -> Actor:  # type: ignore[no-untyped-def]
+    role = Membership.objects.get(user=user, workspace=workspace).role
+    return Actor(user=user, workspace=workspace, role=role)
+
+
+def owner_actor(workspace: Workspace) -> Actor:
+    membership = Membership.objects.filter(workspace=workspace, role=Role.OWNER).select_related("user").first()
+    return Actor(user=membership.user, workspace=workspace, role=Role.OWNER)
+
+
+def make_credential(workspace: Workspace, *, kind: str = "openai", secret: str = "sk-test-0123456789abcdef",
+                    name: str | None = None) -> Credential:
+    return credential_create(actor=owner_actor(workspace), provider_kind=kind,
+                             name=name or f"Key {next(_counter)}", secret=secret)
+
+
+def make_provider(workspace: Workspace, *, kind: str = "openai", name: str | None = None,
+                  **fields) -> Provider:  # type: ignore[no-untyped-def]
+    return provider_create(actor=owner_actor(workspace), kind=kind,
+                           name=name or f"Provider {next(_counter)}", **fields)

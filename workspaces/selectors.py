@@ -1,0 +1,56 @@
+"""Reads for workspaces, members, invitations and keys, always scoped to the caller."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from workspaces.access import Actor
+from workspaces.api_keys import KeyRecord
+from workspaces.models import ApiKey, Invitation, Membership, Workspace
+from workspaces.roles import Permission
+
+
+def workspace_list(*, user: AbstractBaseUser) -> QuerySet[Workspace]:
+    return Workspace.objects.filter(memberships__user=user).order_by("name")
+
+
+def actor_for_session(*, user: AbstractBaseUser, workspace_slug: str) -> Actor:
+    """The signed-in user acting in a workspace; 404 (not 403) when they are not a member."""
+    if not user.is_authenticated:
+        raise Http404("No such workspace.")
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, workspace__slug=workspace_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace.")
+    return Actor(user=user, workspace=membership.workspace, role=membership.role)
+
+
+def actor_for_key(*, record: KeyRecord, user: AbstractBaseUser, workspace: Workspace) -> Actor:
+    return Actor(
+        user=user,
+        workspace=workspace,
+        role=record.role,
+        scopes=record.scopes,
+        api_key_id=record.api_key_id,
+    )
+
+
+def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
+    return Membership.objects.for_workspace(workspace).select_related("user")
+
+
+def invitation_list(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return Invitation.objects.for_workspace(workspace).select_related("created_by")
+
+
+def api_key_list(*, actor: Actor) -> QuerySet[ApiKey]:
+    """Admins see every key of the workspace; others see their own."""
+    keys = ApiKey.objects.for_workspace(actor.workspace).select_related("created_by")
+    if not actor.can(Permission.MANAGE_KEYS):
+        keys = keys.filter(created_by=actor.user)
+    return keys
