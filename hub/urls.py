@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("hub.api_urls")),
+    path("v1/", include("routing.urls")),
     path("", include("workspaces.urls")),
     path("", include("providers.urls")),
 ]

@@ -79,3 +79,46 @@ class Provider(models.Model):
     def touch_credential(self) -> None:
         if self.credential_id:
             Credential.objects.filter(pk=self.credential_id).update(last_used_at=timezone.now())
+
+
+class ModelSource(models.TextChoices):
+    SYNCED = "synced", "Synced from the provider"
+    MANUAL = "manual", "Added by hand"
+
+
+class ProviderModel(models.Model):
+    """One model a provider serves, addressed as ``<provider slug>/<name>``.
+
+    Prices are USD per million tokens; ``prices_overridden`` marks prices a workspace set by
+    hand, which a sync never overwrites.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="models")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="models")
+    name = models.CharField(max_length=200, help_text="The upstream model id.")
+    source = models.CharField(max_length=16, choices=ModelSource.choices, default=ModelSource.SYNCED)
+    enabled = models.BooleanField(default=True)
+    context_window = models.PositiveIntegerField(null=True, blank=True)
+    max_output_tokens = models.PositiveIntegerField(null=True, blank=True)
+    supports_tools = models.BooleanField(default=False)
+    supports_vision = models.BooleanField(default=False)
+    supports_json = models.BooleanField(default=False)
+    is_embedding = models.BooleanField(default=False)
+    input_price_per_mtok = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    output_price_per_mtok = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    cached_input_price_per_mtok = models.DecimalField(
+        max_digits=14, decimal_places=6, null=True, blank=True
+    )
+    prices_overridden = models.BooleanField(default=False)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["provider__priority", "provider__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="unique_provider_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.slug}/{self.name}"
