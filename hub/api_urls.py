@@ -8,4 +8,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("workspaces.api_urls")),
     path("", include("providers.api_urls")),
+    path("", include("providers.local.api_urls")),
+    path("", include("analytics.api_urls")),
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("v1/", include("routing.urls")),
     path("", include("workspaces.urls")),
     path("", include("providers.urls")),
+    path("", include("providers.local.urls")),
 ]
 
 handler404 = "hub.views.not_found"
