@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import secrets
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn
 
 import environ

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hub.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("hub.api_urls")),
     path("v1/", include("routing.urls")),

@@ -18,7 +18,27 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(API_PREFIXES):
-        body = error_body("The server failed; the error was logged.", status_code=500,
-                          code="internal_error")
+        body = error_body(
+            "The server failed; the error was logged.", status_code=500, code="internal_error"
+        )
         return JsonResponse(body, status=500)
     return render(request, "500.html", status=500)
+
+
+async def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and compose health checks."""
+    from asgiref.sync import sync_to_async
+    from django.db import connection
+
+    def database_answers() -> bool:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return True
+        except Exception:
+            return False
+
+    ok = await sync_to_async(database_answers)()
+    return JsonResponse(
+        {"status": "ok" if ok else "database unavailable"}, status=200 if ok else 503
+    )

@@ -33,8 +33,15 @@ class CredentialAdminForm(forms.ModelForm):
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
     form = CredentialAdminForm
-    list_display = ["name", "provider_kind", "workspace", "secret_hint", "created_at",
-                    "rotated_at", "last_used_at"]
+    list_display = [
+        "name",
+        "provider_kind",
+        "workspace",
+        "secret_hint",
+        "created_at",
+        "rotated_at",
+        "last_used_at",
+    ]
     list_filter = ["provider_kind", "workspace"]
     search_fields = ["name", "organization", "workspace__name"]
     readonly_fields = ["secret_hint", "created_at", "rotated_at", "last_used_at"]

@@ -25,11 +25,17 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
 
 
 def is_internal_host(host: str) -> bool:
-    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".localhost"):
+    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(
+        ".localhost"
+    ):
         return True
     return any(
-        address.is_private or address.is_loopback or address.is_link_local
-        or address.is_reserved or address.is_unspecified or address.is_multicast
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
         for address in _addresses(host)
     )
 
@@ -46,7 +52,9 @@ def base_url_validate(url: str, *, allow_internal: bool) -> str:
         raise ValidationError({"base_url": "Put credentials in a credential, not in the URL."})
     if not allow_internal and is_internal_host(parts.hostname):
         raise ValidationError(
-            {"base_url": "Only site administrators may point a provider at a private or "
-                         "loopback address."}
+            {
+                "base_url": "Only site administrators may point a provider at a private or "
+                "loopback address."
+            }
         )
     return url

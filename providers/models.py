@@ -48,9 +48,7 @@ class Provider(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="providers")
     kind = models.CharField(max_length=32, choices=ProviderKind.choices)
     name = models.CharField(max_length=120, help_text="Display name.")
-    slug = models.SlugField(
-        max_length=64, help_text="Used in model names: <slug>/<model>."
-    )
+    slug = models.SlugField(max_length=64, help_text="Used in model names: <slug>/<model>.")
     base_url = models.URLField(max_length=500, blank=True)
     credential = models.ForeignKey(
         Credential, on_delete=models.SET_NULL, null=True, blank=True, related_name="providers"
@@ -96,7 +94,9 @@ class ProviderModel(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="models")
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="models")
     name = models.CharField(max_length=200, help_text="The upstream model id.")
-    source = models.CharField(max_length=16, choices=ModelSource.choices, default=ModelSource.SYNCED)
+    source = models.CharField(
+        max_length=16, choices=ModelSource.choices, default=ModelSource.SYNCED
+    )
     enabled = models.BooleanField(default=True)
     context_window = models.PositiveIntegerField(null=True, blank=True)
     max_output_tokens = models.PositiveIntegerField(null=True, blank=True)
@@ -104,8 +104,12 @@ class ProviderModel(models.Model):
     supports_vision = models.BooleanField(default=False)
     supports_json = models.BooleanField(default=False)
     is_embedding = models.BooleanField(default=False)
-    input_price_per_mtok = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
-    output_price_per_mtok = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    input_price_per_mtok = models.DecimalField(
+        max_digits=14, decimal_places=6, null=True, blank=True
+    )
+    output_price_per_mtok = models.DecimalField(
+        max_digits=14, decimal_places=6, null=True, blank=True
+    )
     cached_input_price_per_mtok = models.DecimalField(
         max_digits=14, decimal_places=6, null=True, blank=True
     )

@@ -15,7 +15,16 @@ from providers.models import Credential, Provider
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
-PROVIDER_FIELDS = ("kind", "name", "slug", "base_url", "credential", "enabled", "priority", "options")
+PROVIDER_FIELDS = (
+    "kind",
+    "name",
+    "slug",
+    "base_url",
+    "credential",
+    "enabled",
+    "priority",
+    "options",
+)
 
 
 def _require_manage(actor: Actor) -> None:
@@ -44,7 +53,9 @@ def _clean_provider(actor: Actor, provider: Provider) -> None:
         if provider.credential.workspace_id != actor.workspace.pk:
             raise ValidationError({"credential": "Unknown credential."})
         if provider.credential.provider_kind != provider.kind:
-            raise ValidationError({"credential": "That credential is for another kind of provider."})
+            raise ValidationError(
+                {"credential": "That credential is for another kind of provider."}
+            )
     if not isinstance(provider.options, dict):
         raise ValidationError({"options": "Options must be a JSON object."})
 
@@ -54,7 +65,9 @@ def _save_provider(provider: Provider) -> Provider:
         with transaction.atomic():
             provider.save()
     except IntegrityError:
-        raise ValidationError({"slug": f"A provider with slug {provider.slug!r} already exists."}) from None
+        raise ValidationError(
+            {"slug": f"A provider with slug {provider.slug!r} already exists."}
+        ) from None
     return provider
 
 
@@ -97,7 +110,9 @@ def credential_create(
     if Credential.objects.for_workspace(actor.workspace).filter(name=name).exists():
         raise ValidationError({"name": f"A credential named {name!r} already exists."})
     credential = Credential(
-        workspace=actor.workspace, provider_kind=provider_kind, name=name,
+        workspace=actor.workspace,
+        provider_kind=provider_kind,
+        name=name,
         organization=organization.strip(),
     )
     credential.set_secret(secret)
@@ -106,8 +121,12 @@ def credential_create(
 
 
 def credential_update(
-    *, actor: Actor, credential: Credential, name: str | None = None,
-    organization: str | None = None, secret: str | None = None,
+    *,
+    actor: Actor,
+    credential: Credential,
+    name: str | None = None,
+    organization: str | None = None,
+    secret: str | None = None,
 ) -> Credential:
     """Rename, change the organisation or rotate the secret (a blank secret keeps the old one)."""
     _require_manage(actor)

@@ -19,8 +19,11 @@ PASSWORD = "correct-horse-battery-staple"
 def make_user(username: str | None = None, *, is_staff: bool = False, **extra):  # type: ignore[no-untyped-def]
     username = username or f"user{next(_counter)}"
     return get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password=PASSWORD,
-        is_staff=is_staff, **extra,
+        username=username,
+        email=f"{username}@example.com",
+        password=PASSWORD,
+        is_staff=is_staff,
+        **extra,
     )
 
 
@@ -40,17 +43,32 @@ def actor_for(user, workspace: Workspace) -> Actor:  # type: ignore[no-untyped-d
 
 
 def owner_actor(workspace: Workspace) -> Actor:
-    membership = Membership.objects.filter(workspace=workspace, role=Role.OWNER).select_related("user").first()
+    membership = (
+        Membership.objects.filter(workspace=workspace, role=Role.OWNER)
+        .select_related("user")
+        .first()
+    )
     return Actor(user=membership.user, workspace=workspace, role=Role.OWNER)
 
 
-def make_credential(workspace: Workspace, *, kind: str = "openai", secret: str = "sk-test-0123456789abcdef",
-                    name: str | None = None) -> Credential:
-    return credential_create(actor=owner_actor(workspace), provider_kind=kind,
-                             name=name or f"Key {next(_counter)}", secret=secret)
+def make_credential(
+    workspace: Workspace,
+    *,
+    kind: str = "openai",
+    secret: str = "sk-test-0123456789abcdef",
+    name: str | None = None,
+) -> Credential:
+    return credential_create(
+        actor=owner_actor(workspace),
+        provider_kind=kind,
+        name=name or f"Key {next(_counter)}",
+        secret=secret,
+    )
 
 
-def make_provider(workspace: Workspace, *, kind: str = "openai", name: str | None = None,
-                  **fields) -> Provider:  # type: ignore[no-untyped-def]
-    return provider_create(actor=owner_actor(workspace), kind=kind,
-                           name=name or f"Provider {next(_counter)}", **fields)
+def make_provider(
+    workspace: Workspace, *, kind: str = "openai", name: str | None = None, **fields
+) -> Provider:  # type: ignore[no-untyped-def]
+    return provider_create(
+        actor=owner_actor(workspace), kind=kind, name=name or f"Provider {next(_counter)}", **fields
+    )

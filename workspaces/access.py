@@ -40,7 +40,9 @@ class Actor:
     def __post_init__(self) -> None:
         granted = frozenset(p for p in Permission if role_allows(self.role, p))
         if self.scopes is not None:
-            by_scope = frozenset().union(*(SCOPE_PERMISSIONS.get(s, frozenset()) for s in self.scopes))
+            by_scope = frozenset().union(
+                *(SCOPE_PERMISSIONS.get(s, frozenset()) for s in self.scopes)
+            )
             granted &= by_scope
         object.__setattr__(self, "_granted", granted)
 

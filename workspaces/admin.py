@@ -38,8 +38,16 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "workspace", "created_by", "scopes", "status",
-                    "last_used_at", "expires_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "workspace",
+        "created_by",
+        "scopes",
+        "status",
+        "last_used_at",
+        "expires_at",
+    ]
     list_filter = ["workspace", "revoked_at"]
     search_fields = ["name", "prefix", "workspace__name", "created_by__username"]
     readonly_fields = ["prefix", "key_hash", "created_by", "created_at", "last_used_at"]

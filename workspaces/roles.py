@@ -65,4 +65,3 @@ PRIVILEGED_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 def role_allows(role: str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
-

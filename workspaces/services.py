@@ -78,11 +78,17 @@ def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> M
     _require(actor, Permission.MANAGE_MEMBERS)
     if not (_may_assign(actor, role) and _may_assign(actor, membership.role)):
         raise PermissionDenied("Only owners may grant or change the owner and admin roles.")
-    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(membership.workspace) == 1:
+    if (
+        membership.role == Role.OWNER
+        and role != Role.OWNER
+        and _owner_count(membership.workspace) == 1
+    ):
         raise ValidationError({"role": "A workspace needs at least one owner."})
     membership.role = role
     membership.save(update_fields=["role"])
-    _forget_keys(ApiKey.objects.for_workspace(membership.workspace).filter(created_by=membership.user))
+    _forget_keys(
+        ApiKey.objects.for_workspace(membership.workspace).filter(created_by=membership.user)
+    )
     return membership
 
 
@@ -95,7 +101,9 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
             raise PermissionDenied("Only owners may remove owners and admins.")
     if membership.role == Role.OWNER and _owner_count(membership.workspace) == 1:
         raise ValidationError("A workspace needs at least one owner.")
-    _forget_keys(ApiKey.objects.for_workspace(membership.workspace).filter(created_by=membership.user))
+    _forget_keys(
+        ApiKey.objects.for_workspace(membership.workspace).filter(created_by=membership.user)
+    )
     membership.delete()
 
 
@@ -104,7 +112,11 @@ def _hash_token(token: str) -> str:
 
 
 def invitation_create(
-    *, actor: Actor, role: str = Role.MEMBER, email: str = "", lifetime: timedelta = INVITATION_LIFETIME
+    *,
+    actor: Actor,
+    role: str = Role.MEMBER,
+    email: str = "",
+    lifetime: timedelta = INVITATION_LIFETIME,
 ) -> tuple[Invitation, str]:
     """A new invitation and its token; the token is shown once and only its hash is kept."""
     _require(actor, Permission.MANAGE_MEMBERS)
@@ -125,7 +137,9 @@ def invitation_create(
 
 
 def invitation_find(*, token: str) -> Invitation | None:
-    return Invitation.objects.select_related("workspace").filter(token_hash=_hash_token(token)).first()
+    return (
+        Invitation.objects.select_related("workspace").filter(token_hash=_hash_token(token)).first()
+    )
 
 
 @transaction.atomic
@@ -136,7 +150,7 @@ def invitation_accept(*, token: str, user: AbstractBaseUser) -> Membership:
     if invitation is None or invitation.status != "pending":
         state = invitation.status if invitation else "unknown"
         raise ValidationError(f"This invitation link is {state}; ask for a new one.")
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, workspace=invitation.workspace, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()
@@ -170,7 +184,9 @@ def api_key_create(
     if actor.scopes is not None:
         allowed &= set(actor.scopes)
     if not set(scopes) <= allowed:
-        raise PermissionDenied(f"Your role may create keys with these scopes only: {', '.join(sorted(allowed))}.")
+        raise PermissionDenied(
+            f"Your role may create keys with these scopes only: {', '.join(sorted(allowed))}."
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     raw_key = api_keys.generate_key()

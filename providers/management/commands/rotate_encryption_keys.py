@@ -28,4 +28,6 @@ class Command(BaseCommand):
                     ) from None
                 Credential.objects.filter(pk=credential.pk).update(secret_encrypted=token)
                 rotated += 1
-        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {rotated} credential(s) under the first key."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-encrypted {rotated} credential(s) under the first key.")
+        )
