@@ -17,6 +17,11 @@ from cryptography.fernet import Fernet
 
 env = environ.Env()
 
+SUPPORTED_DATABASE_ENGINES = {
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+}
+
 
 class ConfigurationError(Exception):
     """A setting is missing or malformed; the message names the variable."""
@@ -57,8 +62,11 @@ def read_database(name: str, default: str) -> dict:
         config = environ.Env.db_url_config(raw)
     except Exception as exc:  # django-environ raises several types for bad URLs
         raise ConfigurationError(name, f"not a database URL ({exc})") from None
-    if not config.get("ENGINE"):
-        raise ConfigurationError(name, f"unsupported database scheme in {raw.split(':')[0]!r}")
+    if config.get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
+        scheme = raw.split(":", 1)[0]
+        raise ConfigurationError(
+            name, f"unsupported database {scheme!r}; use postgres://… or sqlite:///…"
+        )
     return config
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from providers.models import Credential, Provider
 
@@ -26,6 +27,8 @@ class CredentialAdminForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Credential:
         secret = self.cleaned_data.get("secret")
         if secret:
+            if self.instance.pk:
+                self.instance.rotated_at = timezone.now()
             self.instance.set_secret(secret.strip())
         return super().save(commit=commit)
 
