@@ -70,6 +70,17 @@ def read_database(name: str, default: str) -> dict:
     return config
 
 
+def read_email(name: str, default: str) -> dict:
+    raw = env.str(name, default=default)
+    try:
+        return environ.Env.email_url_config(raw)
+    except Exception:
+        raise ConfigurationError(
+            name,
+            "expected smtp://user:password@host:port, smtp+tls://…, consolemail:// or filemail://…",
+        ) from None
+
+
 def read_url(name: str, schemes: tuple[str, ...]) -> str:
     raw = env.str(name, default="").strip()
     if raw and not raw.startswith(tuple(f"{scheme}://" for scheme in schemes)):

@@ -26,7 +26,7 @@ try:
     }
     REDIS_URL = config.read_url("REDIS_URL", ("redis", "rediss", "unix"))
     QDRANT_URL = config.read_url("QDRANT_URL", ("http", "https"))
-    EMAIL_CONFIG = config.env.email_url("EMAIL_URL", default="consolemail://")
+    EMAIL_CONFIG = config.read_email("EMAIL_URL", default="consolemail://")
     ALLOWED_HOSTS = config.read_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
     CSRF_TRUSTED_ORIGINS = config.read_list("CSRF_TRUSTED_ORIGINS", [])
     LOG_LEVEL = config.env.str("LOG_LEVEL", default="INFO").upper()

@@ -57,6 +57,7 @@ def test_valid_production_settings_pass_the_check(tmp_path):
         ({"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"QDRANT_URL": "qdrant:6333"}, "QDRANT_URL"),
+        ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
     ],
 )
 def test_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path, overrides, variable):
