@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,8 +25,14 @@ ERROR_TYPES = {
 }
 
 
-def error_body(message: str, *, status_code: int, code: str | None = None,
-               param: str | None = None, **extra: Any) -> dict[str, Any]:
+def error_body(
+    message: str,
+    *,
+    status_code: int,
+    code: str | None = None,
+    param: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     error = {
         "message": message,
         "type": ERROR_TYPES.get(status_code, "api_error"),
@@ -52,7 +58,9 @@ def _first_message(detail: Any) -> tuple[str | None, str]:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
@@ -64,8 +72,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     detail = response.data
     param, message = _first_message(detail)
     code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", None)
-    extra = {"fields": detail} if isinstance(exc, exceptions.ValidationError) and isinstance(detail, dict) else {}
-    response.data = error_body(message, status_code=response.status_code, code=code, param=param, **extra)
+    extra = (
+        {"fields": detail}
+        if isinstance(exc, exceptions.ValidationError) and isinstance(detail, dict)
+        else {}
+    )
+    response.data = error_body(
+        message, status_code=response.status_code, code=code, param=param, **extra
+    )
     return response
-
-
