@@ -1,0 +1,167 @@
+"""Writes usage records off the hot path: a bounded buffer drained in batches by one thread.
+
+Requests only enqueue. A full buffer blocks the caller briefly (back-pressure) instead of
+dropping; a batch that fails to write (database down, table locked) is kept and retried, so
+nothing recorded is lost while the process lives; ``flush()`` runs at exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection
+
+logger = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+
+
+class _FlushMarker:
+    """Put in the queue by ``flush()``; set once everything queued before it is written."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+
+class UsageRecorder:
+    def __init__(
+        self,
+        *,
+        capacity: int = 10_000,
+        batch_size: int = 500,
+        interval: float = 0.25,
+        retry_delay: float = 0.5,
+        writer: Callable[[list[Row]], None] | None = None,
+    ) -> None:
+        self._queue: queue.Queue[Row | _FlushMarker] = queue.Queue(maxsize=capacity)
+        self._batch_size = batch_size
+        self._interval = interval
+        self._retry_delay = retry_delay
+        self._write = writer or rows_write
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stopping = False
+
+    def record(self, row: Row, *, timeout: float | None = None) -> None:
+        """Enqueue from sync code; blocks while the buffer is full (``timeout`` None: until room)."""
+        self._ensure_thread()
+        self._queue.put(row, timeout=timeout)
+
+    async def arecord(self, row: Row) -> None:
+        """Enqueue from async code: instant unless the buffer is full, then wait off the loop."""
+        self._ensure_thread()
+        try:
+            self._queue.put_nowait(row)
+        except queue.Full:
+            await asyncio.to_thread(self._queue.put, row)
+
+    def record_nowait(self, row: Row) -> None:
+        """Enqueue without blocking the caller; when full, a helper thread waits for room."""
+        self._ensure_thread()
+        try:
+            self._queue.put_nowait(row)
+        except queue.Full:
+            threading.Thread(target=self._queue.put, args=(row,), daemon=True).start()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything recorded so far is written; False if that took over ``timeout``."""
+        if self._thread is None:
+            return True
+        marker = _FlushMarker()
+        try:
+            self._queue.put(marker, timeout=timeout)
+        except queue.Full:
+            return False
+        return marker.done.wait(timeout)
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="usage-recorder", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            rows, markers = self._next_batch()
+            if rows:
+                self._write_until_done(rows)
+            for marker in markers:
+                marker.done.set()
+
+    def _next_batch(self) -> tuple[list[Row], list[_FlushMarker]]:
+        """Up to ``batch_size`` rows: waits for the first, then takes what arrives within the interval."""
+        rows: list[Row] = []
+        markers: list[_FlushMarker] = []
+        item = self._queue.get()
+        deadline = time.monotonic() + self._interval
+        while True:
+            if isinstance(item, _FlushMarker):
+                markers.append(item)
+                return rows, markers  # write now: someone is waiting
+            rows.append(item)
+            if len(rows) >= self._batch_size:
+                return rows, markers
+            remaining = deadline - time.monotonic()
+            try:
+                item = (
+                    self._queue.get(timeout=max(remaining, 0))
+                    if remaining > 0
+                    else self._queue.get_nowait()
+                )
+            except queue.Empty:
+                return rows, markers
+
+    def _write_until_done(self, rows: list[Row]) -> None:
+        delay = self._retry_delay
+        while True:
+            try:
+                self._write(rows)
+                return
+            except Exception as error:  # the batch is kept whatever went wrong
+                logger.warning("usage batch of %d not written yet, retrying: %s", len(rows), error)
+                _reset_connection()
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+
+def _reset_connection() -> None:
+    with contextlib.suppress(DatabaseError):
+        connection.close()
+
+
+def rows_write(rows: list[Row]) -> None:
+    """bulk_create the batch; rows that break a constraint (their workspace was deleted meanwhile)
+    are written one by one so one bad row cannot hold the rest back forever."""
+    from analytics.models import UsageRecord
+
+    close_old_connections()
+    try:
+        UsageRecord.objects.bulk_create([UsageRecord(**row) for row in rows])
+    except IntegrityError:
+        for row in rows:
+            try:
+                UsageRecord.objects.create(**row)
+            except IntegrityError:
+                logger.error(
+                    "usage record %s dropped: it names a deleted row", row.get("request_id")
+                )
+
+
+usage_recorder = UsageRecorder()
+atexit.register(usage_recorder.flush)

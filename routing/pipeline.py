@@ -1,0 +1,144 @@
+"""The spine: every model call, from the /v1 API or from inside the hub, runs these steps.
+
+    authenticate -> admit -> route -> call with fallback -> stream -> record
+
+Each step lives in its own module (routing.auth, .admission, .candidates, .calling,
+.streaming, .usage); this file only puts them in order. Browser chat, playground, evals,
+agents and RAG call ``chat``/``chat_stream``/``embed`` here, never an adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from analytics.models import UsageSource
+from providers.adapters.base import JSON
+from routing.admission import admit
+from routing.auth import Caller, authenticate
+from routing.call_log import CallLog
+from routing.calling import call_with_fallback, embed_with_fallback, stream_with_fallback
+from routing.candidates import candidates_for
+from routing.errors import ApiError
+from routing.shapes import OPENAI, ApiShape
+from routing.shapes.base import json_response
+from routing.streaming import accounted, recorded, sse_response
+from routing.usage import completion_tokens_note, embedding_tokens_note, usage_record
+from routing.validation import body_json, embeddings_body_validate
+from workspaces.access import Actor
+from workspaces.roles import Permission
+
+
+async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
+    """POST /v1/chat/completions (OpenAI shape) and /v1/messages (Anthropic shape)."""
+    log = CallLog(source=UsageSource.API)
+    try:
+        log.caller = await authenticate(request, permission=Permission.USE_MODELS)
+        body = shape.request_to_openai(body_json(request))
+        log.model, log.stream = body["model"], bool(body.get("stream"))
+        admit(log.caller, body)
+        candidates = await candidates_for(caller=log.caller, model=body["model"])
+        if log.stream:
+            chunks = await stream_with_fallback(candidates, body, log)
+            text: list[str] = []
+            events = shape.stream_events(accounted(chunks, log, text), body, log)
+            return sse_response(recorded(events, log, body, text), log)
+        completion = await call_with_fallback(candidates, body, log)
+        completion_tokens_note(log, body, completion)
+    except ApiError as error:
+        log.fail(error)
+        await usage_record(log)
+        return shape.error_response(error, log)
+    log.finish()
+    response = json_response(shape.completion_from_openai(completion, body, log), log=log)
+    await usage_record(log)
+    return response
+
+
+async def api_embeddings(request: HttpRequest) -> HttpResponse:
+    """POST /v1/embeddings."""
+    log = CallLog(source=UsageSource.API, endpoint="embeddings")
+    try:
+        log.caller = await authenticate(request, permission=Permission.USE_MODELS)
+        result = await _embed(log, embeddings_body_validate(body_json(request)))
+    except ApiError as error:
+        log.fail(error)
+        await usage_record(log)
+        return OPENAI.error_response(error, log)
+    response = json_response(result, log=log)
+    await usage_record(log)
+    return response
+
+
+async def chat(*, actor: Actor, body: JSON, source: str = UsageSource.CHAT) -> JSON:
+    """One complete chat.completion for a signed-in user; raises ApiError on failure."""
+    log = CallLog(source=source, caller=Caller.from_actor(actor))
+    try:
+        body = OPENAI.request_to_openai({**body, "stream": False})
+        log.model = body["model"]
+        admit(log.caller, body)
+        candidates = await candidates_for(caller=log.caller, model=body["model"])
+        completion = await call_with_fallback(candidates, body, log)
+        completion_tokens_note(log, body, completion)
+    except ApiError as error:
+        log.fail(error)
+        raise
+    finally:
+        await usage_record(log)
+    return completion
+
+
+async def chat_stream(
+    *, actor: Actor, body: JSON, source: str = UsageSource.CHAT
+) -> AsyncIterator[JSON]:
+    """chat.completion.chunk dicts for a signed-in user as they arrive. Errors before the first
+    chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict."""
+    log = CallLog(source=source, caller=Caller.from_actor(actor), stream=True)
+    try:
+        body = OPENAI.request_to_openai({**body, "stream": True})
+        log.model = body["model"]
+        admit(log.caller, body)
+        candidates = await candidates_for(caller=log.caller, model=body["model"])
+        chunks = await stream_with_fallback(candidates, body, log)
+    except ApiError as error:
+        log.fail(error)
+        await usage_record(log)
+        raise
+    text: list[str] = []
+    events = recorded(
+        OPENAI.stream_events(accounted(chunks, log, text), body, log), log, body, text
+    )
+    async for event in events:
+        payload = event.removeprefix(b"data: ").strip()
+        if payload != b"[DONE]":
+            yield _json(payload)
+
+
+async def embed(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> JSON:
+    """An embeddings response for in-hub callers (RAG ingestion and search)."""
+    log = CallLog(source=source, endpoint="embeddings", caller=Caller.from_actor(actor))
+    try:
+        return await _embed(log, embeddings_body_validate(body))
+    except ApiError as error:
+        log.fail(error)
+        raise
+    finally:
+        await usage_record(log)
+
+
+async def _embed(log: CallLog, body: JSON) -> JSON:
+    assert log.caller is not None
+    log.model = body["model"]
+    admit(log.caller, body)
+    candidates = await candidates_for(caller=log.caller, model=body["model"])
+    result = await embed_with_fallback(candidates, body, log)
+    embedding_tokens_note(log, body, result)
+    log.finish()
+    return result
+
+
+def _json(payload: bytes) -> JSON:
+    import json
+
+    return json.loads(payload)

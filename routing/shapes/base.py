@@ -1,0 +1,48 @@
+"""What the pipeline asks of a wire shape."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+
+from django.http import HttpResponse
+
+from providers.adapters.base import JSON, StreamChunk
+from routing.call_log import CallLog
+from routing.errors import ApiError
+
+
+class ApiShape(ABC):
+    @abstractmethod
+    def request_to_openai(self, body: JSON) -> JSON:
+        """The validated request as an OpenAI chat body; raises ApiError (400) when invalid."""
+
+    @abstractmethod
+    def completion_from_openai(self, completion: JSON, body: JSON, log: CallLog) -> JSON:
+        """The response body for a complete chat.completion."""
+
+    @abstractmethod
+    def stream_events(
+        self, chunks: AsyncIterator[StreamChunk], body: JSON, log: CallLog
+    ) -> AsyncIterator[bytes]:
+        """SSE bytes for the chunks; a failure mid-stream ends them with an error event."""
+
+    @abstractmethod
+    def error_json(self, error: ApiError) -> JSON:
+        """The error body this shape's clients parse."""
+
+    def error_response(self, error: ApiError, log: CallLog) -> HttpResponse:
+        response = json_response(self.error_json(error), status=error.status, log=log)
+        if error.retry_after is not None:
+            response["Retry-After"] = str(max(round(error.retry_after), 0))
+        return response
+
+
+def json_response(body: JSON, *, status: int = 200, log: CallLog) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(body, separators=(",", ":")), status=status, content_type="application/json"
+    )
+    for name, value in log.headers().items():
+        response[name] = value
+    return response

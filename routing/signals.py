@@ -1,0 +1,42 @@
+"""Clear the in-process caches when the rows behind them change in this process;
+other processes catch up within the caches' few seconds of TTL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+
+def _forget_callers(**_: Any) -> None:
+    from routing.auth import callers
+
+    callers.clear()
+
+
+def _forget_candidates(**_: Any) -> None:
+    from routing.candidates import candidates_forget
+
+    candidates_forget()
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+
+    from providers.models import Credential, Provider, ProviderModel
+    from workspaces.models import ApiKey, Membership, Workspace
+
+    for model in (ApiKey, Membership, Workspace, get_user_model()):
+        post_save.connect(
+            _forget_callers, sender=model, dispatch_uid=f"routing-callers-{model.__name__}"
+        )
+        post_delete.connect(
+            _forget_callers, sender=model, dispatch_uid=f"routing-callers-d-{model.__name__}"
+        )
+    for model in (Provider, ProviderModel, Credential, Workspace):
+        post_save.connect(
+            _forget_candidates, sender=model, dispatch_uid=f"routing-cands-{model.__name__}"
+        )
+        post_delete.connect(
+            _forget_candidates, sender=model, dispatch_uid=f"routing-cands-d-{model.__name__}"
+        )
