@@ -88,9 +88,7 @@ class LocalBreakers:
 
     async def record_success(self, key: str, config: BreakerConfig, *, probe: bool) -> BreakerState:
         with self._lock:
-            breaker = self._breakers.get(key)
-            if breaker is None:
-                return "closed"
+            breaker = self._breakers.setdefault(key, _Breaker())
             if breaker.state == "closed":
                 breaker.failures = 0
                 self._count(breaker, config, self._clock(), error=False)

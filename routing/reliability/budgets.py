@@ -1,0 +1,244 @@
+"""Budgets per scope (workspace, provider, API key, user) and calendar period, in integer
+micro-dollars so sums never drift.
+
+A call ``reserve``s its estimated cost against every budget that applies, atomically and
+all-or-nothing: a reservation is refused when settled spend + open reservations + the
+estimate would pass a hard limit, so concurrent calls cannot overshoot together; the only
+overshoot left is one call costing more than its estimate. ``settle`` replaces the estimate
+with the actual cost and reports soft-limit thresholds (50/80/100 %) newly crossed this
+period, once each; ``release`` gives a failed call's reservation back. Reservations whose
+process died expire after a lease, so a crash cannot block a budget until the period ends.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from routing.reliability.periods import Period, period_bounds, period_label
+
+MICROS_PER_USD = 1_000_000
+BudgetState = Literal["ok", "soft", "hard"]
+
+
+class ScopeKind(enum.StrEnum):
+    WORKSPACE = "workspace"
+    PROVIDER = "provider"
+    API_KEY = "api_key"
+    USER = "user"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One budget; ``None`` limits are off. Thresholds are percent of the soft limit (of the
+    hard limit when there is no soft one). One budget per scope and period: they share spend."""
+
+    name: str
+    scope: ScopeKind
+    scope_id: int
+    period: Period
+    hard_limit: int | None = None  # micro-dollars
+    soft_limit: int | None = None
+    thresholds: tuple[int, ...] = (50, 80, 100)
+
+    def counter_key(self, at: datetime) -> str:
+        return f"{self.scope.value}:{self.scope_id}:{period_label(self.period, at)}"
+
+    @property
+    def alert_base(self) -> int | None:
+        return self.soft_limit or self.hard_limit
+
+
+@dataclass(frozen=True)
+class BudgetCrossing:
+    budget: Budget
+    thresholds: tuple[int, ...]  # newly crossed, ascending
+    spent: int
+
+
+@dataclass
+class Reservation:
+    """Held estimate; settle or release it exactly once."""
+
+    id: str
+    budgets: tuple[Budget, ...]
+    counter_keys: tuple[str, ...]  # fixed at reservation: a call settles into its own period
+    amount: int
+    done: bool = field(default=False, compare=False)
+
+    def finish(self) -> None:
+        if self.done:
+            raise RuntimeError(f"Reservation {self.id} was already settled or released.")
+        self.done = True
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A 429 naming the budget: its hard limit and what is spent (reserved in flight apart)."""
+
+    budget: Budget
+    limit: int
+    spent: int
+    reserved: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"The {self.budget.period.value}ly budget {self.budget.name!r} is exhausted: "
+            f"${format_usd(self.spent + self.reserved)} of ${format_usd(self.limit)} used."
+        )
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    budget: Budget
+    spent: int
+    reserved: int
+
+    @property
+    def state(self) -> BudgetState:
+        if (
+            self.budget.hard_limit is not None
+            and self.spent + self.reserved >= self.budget.hard_limit
+        ):
+            return "hard"
+        if self.budget.soft_limit is not None and self.spent >= self.budget.soft_limit:
+            return "soft"
+        return "ok"
+
+
+def micro_usd(amount: Decimal | str | int) -> int:
+    """Dollars to micro-dollars, rounded up: a budget never under-counts."""
+    return math.ceil(Decimal(amount) * MICROS_PER_USD)
+
+
+def format_usd(micros: int) -> str:
+    return f"{Decimal(micros) / MICROS_PER_USD:.2f}"
+
+
+def cost_micro_usd(
+    *,
+    input_tokens: int,
+    output_tokens: int,
+    input_price: Decimal | None,
+    output_price: Decimal | None,
+) -> int:
+    """Cost in micro-dollars for prices in USD per million tokens (so tokens x price is
+    micro-dollars already), rounded up."""
+    return math.ceil(input_tokens * (input_price or 0) + output_tokens * (output_price or 0))
+
+
+def budgets_state(statuses: Sequence[BudgetStatus]) -> BudgetState:
+    """The worst state among the budgets that apply: what routing rules match on."""
+    states = {status.state for status in statuses}
+    return "hard" if "hard" in states else "soft" if "soft" in states else "ok"
+
+
+def new_crossings(budget: Budget, before_mark: int, spent: int) -> tuple[int, ...]:
+    base = budget.alert_base
+    if not base:
+        return ()
+    percent = spent * 100 / base
+    return tuple(t for t in sorted(budget.thresholds) if before_mark < t <= percent)
+
+
+class BudgetLedger(Protocol):
+    async def reserve(
+        self, budgets: Sequence[Budget], estimated_cost: int
+    ) -> Reservation | Rejection: ...
+
+    async def settle(self, reservation: Reservation, actual_cost: int) -> list[BudgetCrossing]: ...
+
+    async def release(self, reservation: Reservation) -> None: ...
+
+    async def status(self, budgets: Sequence[Budget]) -> list[BudgetStatus]: ...
+
+
+@dataclass
+class _Counter:
+    spent: int = 0
+    reserved: int = 0
+    mark: int = 0  # highest threshold already reported this period
+    leases: dict[str, tuple[int, float]] = field(default_factory=dict)  # id -> (amount, expires)
+
+
+class LocalBudgetLedger:
+    """The embedded default: counters in this process, one lock around each operation."""
+
+    def __init__(self, *, lease_seconds: float = 900.0) -> None:
+        self.lease_seconds = lease_seconds
+        self._lock = threading.Lock()
+        self._counters: dict[str, _Counter] = {}
+
+    async def reserve(
+        self, budgets: Sequence[Budget], estimated_cost: int
+    ) -> Reservation | Rejection:
+        at, now = datetime.now(UTC), time.monotonic()
+        keys = tuple(budget.counter_key(at) for budget in budgets)
+        reservation = Reservation(uuid.uuid4().hex, tuple(budgets), keys, estimated_cost)
+        with self._lock:
+            counters = [self._counters.setdefault(key, _Counter()) for key in keys]
+            for budget, counter in zip(budgets, counters, strict=True):
+                self._expire(counter, now)
+                used = counter.spent + counter.reserved
+                if budget.hard_limit is not None and (
+                    used >= budget.hard_limit or used + estimated_cost > budget.hard_limit
+                ):
+                    return Rejection(budget, budget.hard_limit, counter.spent, counter.reserved)
+            for counter in counters:
+                counter.reserved += estimated_cost
+                counter.leases[reservation.id] = (estimated_cost, now + self.lease_seconds)
+        return reservation
+
+    async def settle(self, reservation: Reservation, actual_cost: int) -> list[BudgetCrossing]:
+        reservation.finish()
+        crossings = []
+        with self._lock:
+            for budget, key in zip(reservation.budgets, reservation.counter_keys, strict=True):
+                counter = self._counters.setdefault(key, _Counter())
+                self._drop_lease(counter, reservation.id)
+                counter.spent += actual_cost
+                crossed = new_crossings(budget, counter.mark, counter.spent)
+                if crossed:
+                    counter.mark = crossed[-1]
+                    crossings.append(BudgetCrossing(budget, crossed, counter.spent))
+        return crossings
+
+    async def release(self, reservation: Reservation) -> None:
+        reservation.finish()
+        with self._lock:
+            for key in reservation.counter_keys:
+                if key in self._counters:
+                    self._drop_lease(self._counters[key], reservation.id)
+
+    async def status(self, budgets: Sequence[Budget]) -> list[BudgetStatus]:
+        at, now = datetime.now(UTC), time.monotonic()
+        statuses = []
+        with self._lock:
+            for budget in budgets:
+                counter = self._counters.get(budget.counter_key(at)) or _Counter()
+                self._expire(counter, now)
+                statuses.append(BudgetStatus(budget, counter.spent, counter.reserved))
+        return statuses
+
+    @staticmethod
+    def _drop_lease(counter: _Counter, reservation_id: str) -> None:
+        amount, _ = counter.leases.pop(reservation_id, (0, 0.0))
+        counter.reserved -= amount
+
+    @staticmethod
+    def _expire(counter: _Counter, now: float) -> None:
+        for reservation_id in [r for r, (_, expires) in counter.leases.items() if expires <= now]:
+            LocalBudgetLedger._drop_lease(counter, reservation_id)
+
+
+def budget_period_end(budget: Budget, at: datetime) -> datetime:
+    return period_bounds(budget.period, at)[1]
