@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest
 
-from routing.errors import ApiError
+from routing.errors import ApiError, database_unavailable
 from routing.local_cache import LocalTTLCache
 from workspaces import api_keys
 from workspaces.access import SCOPE_PERMISSIONS, Actor
@@ -74,7 +75,10 @@ async def authenticate(request: HttpRequest, *, permission: Permission) -> Calle
         )
     caller = callers.get(raw_key)
     if caller is None:
-        caller = await sync_to_async(caller_for_key)(raw_key)
+        try:
+            caller = await sync_to_async(caller_for_key)(raw_key)
+        except DatabaseError:
+            raise database_unavailable() from None
         if caller is None:
             raise ApiError(UNAUTHENTICATED, status=401, code="invalid_api_key")
         callers.set(raw_key, caller)

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 
 from providers.adapters.base import Target
 from routing.auth import Caller
-from routing.errors import ApiError
+from routing.errors import ApiError, database_unavailable
 from routing.local_cache import LocalTTLCache
 
 MILLION = Decimal(1_000_000)
@@ -63,7 +64,12 @@ async def candidates_for(*, caller: Caller, model: str) -> list[Candidate]:
     key = (caller.workspace_id, model)
     found = _resolved.get(key)
     if found is None:
-        found = await sync_to_async(candidates_load)(workspace_id=caller.workspace_id, model=model)
+        try:
+            found = await sync_to_async(candidates_load)(
+                workspace_id=caller.workspace_id, model=model
+            )
+        except DatabaseError:
+            raise database_unavailable() from None
         _resolved.set(key, found)
     if not found:
         raise ApiError(

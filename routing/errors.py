@@ -62,3 +62,12 @@ def api_error_from_upstream(error: UpstreamError, *, provider: str, secret: str 
     return ApiError(
         text, status=502, code="upstream_error", error_class=error.error_class, provider=provider
     )
+
+
+def database_unavailable() -> ApiError:
+    return ApiError(
+        "The hub's database is briefly unavailable; retry shortly.",
+        status=503,
+        code="hub_unavailable",
+        retry_after=1,
+    )

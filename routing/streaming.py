@@ -57,8 +57,8 @@ async def recorded(
         raise
     finally:
         log.finish()
-        if log.input_tokens == 0 and log.output_tokens == 0 and log.status != "error":
-            stream_tokens_estimate(log, body, text)
+        if log.input_tokens == 0 and log.output_tokens == 0 and log.candidate is not None:
+            stream_tokens_estimate(log, body, text)  # cut or cancelled streams still cost
         usage_record_nowait(log)
 
 
