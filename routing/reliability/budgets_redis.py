@@ -31,7 +31,7 @@ for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   for _, old in ipairs(redis.call('ZRANGEBYSCORE', z, '-inf', now, 'LIMIT', 0, 100)) do
     local held = tonumber(redis.call('HGET', h, 'r:' .. old))
-    if held then
+    if held and held ~= 0 then
       redis.call('HINCRBY', h, 'reserved', -held)
       redis.call('HDEL', h, 'r:' .. old)
     end
@@ -66,7 +66,7 @@ local out = {}
 for i = 1, #KEYS / 2 do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local held = tonumber(redis.call('HGET', h, 'r:' .. id))
-  if held then
+  if held and held ~= 0 then
     redis.call('HINCRBY', h, 'reserved', -held)
     redis.call('HDEL', h, 'r:' .. id)
   end

@@ -1,0 +1,85 @@
+"""Admission limits: per-key requests/min and tokens/min, the workspace's tokens/day, all
+charged together or not at all, with a Retry-After the caller can honour."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from routing.reliability.limits import (
+    Admitted,
+    LimitCharge,
+    Quota,
+    RateLimit,
+    Throttled,
+    api_key_limits,
+    workspace_quota,
+)
+from routing.reliability.periods import Period, seconds_until_period_end
+
+
+async def test_requests_per_minute_admits_the_limit_then_throttles_with_retry_after(limiter):
+    charge = api_key_limits(key_id=1, requests_per_minute=6, tokens_per_minute=None, tokens=0)
+
+    decisions = await asyncio.gather(*(limiter.admit(charge) for _ in range(10)))
+
+    assert sum(isinstance(d, Admitted) for d in decisions) == 6
+    throttled = next(d for d in decisions if isinstance(d, Throttled))
+    assert throttled.name == "requests/min"
+    assert 0 < throttled.retry_after <= 10.5  # one slot frees every 60/6 s
+    assert "requests/min limit of 6 reached" in throttled.message
+
+
+async def test_a_throttled_slot_frees_after_its_retry_after(limiter):
+    charge = [LimitCharge(RateLimit("requests/s", "k:rps", 5, per_seconds=0.5), 1)]
+    for _ in range(5):
+        assert isinstance(await limiter.admit(charge), Admitted)
+    throttled = await limiter.admit(charge)
+    assert isinstance(throttled, Throttled)
+
+    await asyncio.sleep(throttled.retry_after + 0.02)
+
+    assert isinstance(await limiter.admit(charge), Admitted)
+
+
+async def test_tokens_limit_rejects_without_consuming_the_request_limit(limiter):
+    def charges(tokens: int) -> list[LimitCharge]:
+        return api_key_limits(
+            key_id=2, requests_per_minute=2, tokens_per_minute=1000, tokens=tokens
+        )
+
+    assert isinstance(await limiter.admit(charges(900)), Admitted)
+    rejected = await limiter.admit(charges(200))
+    assert isinstance(rejected, Throttled) and rejected.name == "tokens/min"
+
+    assert isinstance(await limiter.admit(charges(50)), Admitted)  # request slot 2 was still free
+
+
+async def test_adjust_returns_tokens_estimated_but_not_used(limiter):
+    charges = api_key_limits(
+        key_id=3, requests_per_minute=None, tokens_per_minute=1000, tokens=1000
+    )
+    assert isinstance(await limiter.admit(charges), Admitted)
+
+    await limiter.adjust([LimitCharge(charges[0].limit, -600)])  # the call used 400
+
+    assert isinstance(await limiter.admit([LimitCharge(charges[0].limit, 500)]), Admitted)
+
+
+async def test_daily_quota_holds_until_utc_midnight(limiter):
+    assert isinstance(
+        await limiter.admit(workspace_quota(workspace_id=5, tokens_per_day=1000, tokens=800)),
+        Admitted,
+    )
+
+    rejected = await limiter.admit(workspace_quota(workspace_id=5, tokens_per_day=1000, tokens=300))
+
+    assert isinstance(rejected, Throttled) and rejected.name == "workspace tokens/day"
+    expected = seconds_until_period_end(Period.DAY, datetime.now(UTC))
+    assert abs(rejected.retry_after - expected) < 5
+
+
+async def test_a_request_larger_than_a_limit_is_refused_without_retry_after(limiter):
+    rejected = await limiter.admit([LimitCharge(Quota("tokens/day", "ws:6:tpd", 100), 101)])
+    assert isinstance(rejected, Throttled) and rejected.retry_after is None
+    assert "larger than the tokens/day limit" in rejected.message
