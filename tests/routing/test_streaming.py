@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -39,7 +40,7 @@ def test_first_chunk_arrives_long_before_the_upstream_finishes(slow):
     total = arrivals[-1]
     assert len(arrivals) > 5
     assert arrivals[0] < total / 3, "the first chunk was held back"
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert max(gaps) < total / 2, "chunks were buffered together"
 
 

@@ -1,0 +1,181 @@
+"""Measure what the gateway adds: the simulated provider straight, then through one hub worker.
+
+Starts ``simulate_provider`` (zero latency) and one uvicorn worker pinned to CPU 0, with
+authentication and usage recording on, drives both at each concurrency, non-streaming and
+streaming, and prints req/s, added latency p50/p99 and added time-to-first-token p50.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from django.core.management.base import BaseCommand, CommandParser
+
+BODY = {"messages": [{"role": "user", "content": "Hello, benchmark."}], "max_tokens": 16}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start") from None
+            time.sleep(0.1)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the /v1 gateway against the simulated provider."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--requests", type=int, default=2000)
+        parser.add_argument("--concurrency", default="1,32")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        levels = [int(c) for c in options["concurrency"].split(",")]
+        sim_port, hub_port = _free_port(), _free_port()
+        key = self._workspace(sim_port)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "hub.settings"),
+        }
+        sim = subprocess.Popen(
+            [sys.executable, "manage.py", "simulate_provider", "--port", str(sim_port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        hub = subprocess.Popen(
+            ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", "hub.asgi:application",
+             "--port", str(hub_port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
+            env=env,
+        )  # fmt: skip
+        try:
+            _wait_for(sim_port, sim, "the simulated provider")
+            _wait_for(hub_port, hub, "the hub")
+            if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+                os.sched_setaffinity(0, {1})  # keep the load generator off the hub's core
+            asyncio.run(self._run(options["requests"], levels, sim_port, hub_port, key))
+        finally:
+            for process in (hub, sim):
+                process.terminate()
+                process.wait(timeout=10)
+
+    def _workspace(self, sim_port: int) -> str:
+        from providers.models import Provider, ProviderModel
+        from workspaces import services
+        from workspaces.access import Actor
+        from workspaces.models import ApiKeyScope, Membership, Workspace
+
+        owner = (
+            Membership.objects.filter(role="owner", workspace__slug="bench")
+            .select_related("user", "workspace")
+            .first()
+        )
+        if owner is None:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.create_user("bench-owner", password=None)
+            workspace = services.workspace_create(name="Bench", owner=user)
+            owner = Membership.objects.get(user=user, workspace=workspace)
+        workspace: Workspace = owner.workspace
+        provider, _ = Provider.objects.update_or_create(
+            workspace=workspace, slug="bench",
+            defaults={"kind": "simulated", "name": "Bench", "base_url": f"http://127.0.0.1:{sim_port}"},
+        )  # fmt: skip
+        ProviderModel.objects.update_or_create(
+            workspace=workspace, provider=provider, name="fast",
+            defaults={"input_price_per_mtok": Decimal(1), "output_price_per_mtok": Decimal(2)},
+        )  # fmt: skip
+        actor = Actor(user=owner.user, workspace=workspace, role=owner.role)
+        _key, raw = services.api_key_create(
+            actor=actor, name="bench", scopes=[ApiKeyScope.INFERENCE]
+        )
+        return raw
+
+    async def _run(
+        self, total: int, levels: list[int], sim_port: int, hub_port: int, key: str
+    ) -> None:
+        direct = (f"http://127.0.0.1:{sim_port}/v1/chat/completions", {}, "fast")
+        gateway = (
+            f"http://127.0.0.1:{hub_port}/v1/chat/completions",
+            {"Authorization": f"Bearer {key}"},
+            "bench/fast",
+        )
+        self.stdout.write(
+            f"{'mode':<10}{'c':>4}{'stream':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ttft p50':>10}"
+        )
+        for concurrency in levels:
+            for stream in (False, True):
+                results = {}
+                for name, (url, headers, model) in (("upstream", direct), ("gateway", gateway)):
+                    await _drive(
+                        url, headers, model, stream, concurrency, min(200, total)
+                    )  # warm up
+                    results[name] = await _drive(url, headers, model, stream, concurrency, total)
+                    rate, p50, p99, ttft = results[name]
+                    self.stdout.write(
+                        f"{name:<10}{concurrency:>4}{stream!s:>8}{rate:>10.0f}{p50:>9.2f}{p99:>9.2f}"
+                        f"{(ttft if ttft is not None else float('nan')):>10.2f}"
+                    )
+                up, gw = results["upstream"], results["gateway"]
+                added_ttft = (gw[3] - up[3]) if stream and gw[3] and up[3] else None
+                self.stdout.write(
+                    f"  added at c={concurrency} stream={stream}: p50 {gw[1] - up[1]:.2f} ms, "
+                    f"p99 {gw[2] - up[2]:.2f} ms"
+                    + (f", ttft p50 {added_ttft:.2f} ms" if added_ttft is not None else "")
+                )
+
+
+async def _drive(
+    url: str, headers: dict[str, str], model: str, stream: bool, concurrency: int, total: int
+) -> tuple[float, float, float, float | None]:
+    """req/s, latency p50/p99 (ms) and time-to-first-chunk p50 (ms; streams only)."""
+    latencies: list[float] = []
+    ttfts: list[float] = []
+    body = {**BODY, "model": model, "stream": stream}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as client:
+        remaining = iter(range(total))
+
+        async def worker() -> None:
+            for _ in remaining:
+                started = time.perf_counter()
+                if stream:
+                    async with client.stream("POST", url, json=body) as response:
+                        first = None
+                        async for _chunk in response.aiter_raw():
+                            if first is None:
+                                first = time.perf_counter()
+                    ttfts.append(((first or time.perf_counter()) - started) * 1000)
+                    response.raise_for_status()
+                else:
+                    (await client.post(url, json=body)).raise_for_status()
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return (
+        total / elapsed,
+        statistics.median(latencies),
+        p99,
+        statistics.median(ttfts) if ttfts else None,
+    )
