@@ -70,6 +70,8 @@ class RouteRequest:
 
 def context_label(tokens: int) -> str:
     """131072 and 128000 both read "128k", as people say them."""
+    if tokens >= 1000 and tokens % 1000 == 0:
+        return f"{tokens // 1000}k"
     if tokens >= 1024 and tokens % 1024 == 0:
         return f"{tokens // 1024}k"
     return f"{round(tokens / 1000)}k" if tokens >= 1000 else str(tokens)
