@@ -27,8 +27,9 @@ Row = dict[str, Any]
 class _FlushMarker:
     """Put in the queue by ``flush()``; set once everything queued before it is written."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, close_connection: bool = False) -> None:
         self.done = threading.Event()
+        self.close_connection = close_connection
 
 
 class UsageRecorder:
@@ -71,11 +72,12 @@ class UsageRecorder:
         except queue.Full:
             threading.Thread(target=self._queue.put, args=(row,), daemon=True).start()
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until everything recorded so far is written; False if that took over ``timeout``."""
+    def flush(self, timeout: float = 10.0, *, close_connection: bool = False) -> bool:
+        """Wait until everything recorded so far is written; False if that took over ``timeout``.
+        ``close_connection`` also closes the writer's database connection (at shutdown)."""
         if self._thread is None:
             return True
-        marker = _FlushMarker()
+        marker = _FlushMarker(close_connection=close_connection)
         try:
             self._queue.put(marker, timeout=timeout)
         except queue.Full:
@@ -102,6 +104,8 @@ class UsageRecorder:
             if rows:
                 self._write_until_done(rows)
             for marker in markers:
+                if marker.close_connection:
+                    _reset_connection()
                 marker.done.set()
 
     def _next_batch(self) -> tuple[list[Row], list[_FlushMarker]]:

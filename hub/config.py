@@ -49,6 +49,19 @@ def read_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(name, f"expected true or false, got {raw!r}")
 
 
+def read_positive_float(name: str, default: float) -> float:
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(name, f"expected a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(name, f"must be greater than 0, got {raw!r}")
+    return value
+
+
 def read_list(name: str, default: list[str]) -> list[str]:
     raw = env.str(name, default="")
     if not raw.strip():

@@ -1,14 +1,31 @@
-"""The processes of the embedded default, and the services they need on one machine."""
+"""The processes of the embedded default, and the services they need on one machine.
+
+Besides web and worker, ``make run`` starts the simulated provider and registers it in the
+Default workspace, so a newcomer without any API key sees chat, playground and API working.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from decimal import Decimal
 
 from workspaces.models import Workspace
 
+SIMULATED_SLUG = "simulated"
+MILLION = Decimal(1_000_000)
+
+
+def simulator_port() -> int | None:
+    """The simulator's port, or None when HUB_SIMULATOR=false turns it off."""
+    if os.environ.get("HUB_SIMULATOR", "true").strip().lower() in {"0", "false", "no", "off"}:
+        return None
+    return int(os.environ.get("HUB_SIMULATOR_PORT", "8099"))
+
 
 def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, list[str]]:
-    """Command lines for web and (optionally) the Celery worker with embedded beat."""
+    """Command lines for web, the simulated provider and (optionally) the Celery worker with
+    embedded beat."""
     python = sys.executable
     processes = {
         "web": [
@@ -25,6 +42,12 @@ def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, 
             "10",
         ],
     }
+    sim_port = simulator_port()
+    if sim_port is not None:
+        processes["simulator"] = [
+            python, "manage.py", "simulate_provider", "--port", str(sim_port),
+            "--latency-ms", "120", "--tokens-per-second", "60",
+        ]  # fmt: skip
     if with_worker:
         processes["worker"] = [
             python,
@@ -44,4 +67,40 @@ def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, 
 
 def prepare_embedded_services(*, workspace: Workspace) -> list[str]:
     """Set up what the embedded default offers out of the box; returns lines to print."""
-    return []
+    from hub.schedules import periodic_tasks_ensure
+
+    periodic_tasks_ensure()
+    sim_port = simulator_port()
+    if sim_port is None:
+        return []
+    provider = simulated_provider_register(workspace, f"http://127.0.0.1:{sim_port}")
+    return [f"simulated provider: {provider.name} ({provider.base_url}), try model simulated/echo"]
+
+
+def simulated_provider_register(workspace: Workspace, base_url: str):  # type: ignore[no-untyped-def]
+    """The "Simulated" provider and its catalog; kept as the user left it when it exists."""
+    from providers.adapters.base import ModelInfo
+    from providers.catalog import catalog_merge
+    from providers.kinds import ProviderKind
+    from providers.models import Provider
+    from providers.simulator.content import MODELS, PRICING
+
+    provider, created = Provider.objects.get_or_create(
+        workspace=workspace,
+        slug=SIMULATED_SLUG,
+        defaults={"kind": ProviderKind.SIMULATED, "name": "Simulated", "base_url": base_url},
+    )
+    if not created and provider.kind == ProviderKind.SIMULATED and provider.base_url != base_url:
+        Provider.objects.filter(pk=provider.pk).update(base_url=base_url)
+    listed = [
+        ModelInfo(
+            id=m["id"], context_window=m["context_window"],
+            max_output_tokens=m.get("max_output_tokens"), is_embedding=bool(m.get("embedding")),
+            supports_tools=not m.get("embedding"), supports_json=not m.get("embedding"),
+            input_price_per_mtok=Decimal(PRICING["prompt"]) * MILLION,
+            output_price_per_mtok=Decimal(PRICING["completion"]) * MILLION,
+        )
+        for m in MODELS
+    ]  # fmt: skip
+    catalog_merge(provider, listed)
+    return provider

@@ -31,6 +31,12 @@ try:
     CSRF_TRUSTED_ORIGINS = config.read_list("CSRF_TRUSTED_ORIGINS", [])
     LOG_LEVEL = config.env.str("LOG_LEVEL", default="INFO").upper()
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = config.read_bool("SECURE_COOKIES", default=False)
+    # Seconds an upstream call may take: connecting, until the first token, in all.
+    HUB_UPSTREAM_CONNECT_TIMEOUT = config.read_positive_float("HUB_UPSTREAM_CONNECT_TIMEOUT", 5.0)
+    HUB_UPSTREAM_FIRST_TOKEN_TIMEOUT = config.read_positive_float(
+        "HUB_UPSTREAM_FIRST_TOKEN_TIMEOUT", 60.0
+    )
+    HUB_UPSTREAM_TOTAL_TIMEOUT = config.read_positive_float("HUB_UPSTREAM_TOTAL_TIMEOUT", 600.0)
 except config.ConfigurationError as error:
     config.exit_with(error)
 

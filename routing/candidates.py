@@ -86,7 +86,6 @@ def candidates_load(*, workspace_id: int, model: str) -> tuple[Candidate, ...]:
     """Sync: resolve ``model`` through the catalog; empty when unknown or disabled."""
     from providers.adapters.registry import target_for
     from providers.catalog import model_resolve
-
     from workspaces.models import Workspace
 
     workspace = Workspace.objects.filter(pk=workspace_id).first()

@@ -6,6 +6,16 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
+from tests.simulated import Simulator
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _usage_writer_lets_go_of_the_database(django_db_setup):
+    """The usage writer's thread holds a connection; drop it before the test database is."""
+    yield
+    from analytics.recorder import usage_recorder
+
+    usage_recorder.flush(close_connection=True)
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +38,18 @@ def other_workspace(db):
 @pytest.fixture
 def owner(workspace):
     return workspace.memberships.get(role="owner").user
+
+
+@pytest.fixture(scope="session")
+def simulator():  # type: ignore[no-untyped-def]
+    sim = Simulator()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(scope="session")
+def slow_simulator():  # type: ignore[no-untyped-def]
+    """Streams 20 tokens a second, so timing of each chunk is observable."""
+    sim = Simulator("--tokens-per-second", "20")
+    yield sim
+    sim.stop()

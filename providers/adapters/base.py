@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 JSON = dict[str, Any]
@@ -48,6 +49,8 @@ class ModelInfo:
     supports_vision: bool | None = None
     supports_json: bool | None = None
     is_embedding: bool = False
+    input_price_per_mtok: Decimal | None = None  # when the list itself carries prices
+    output_price_per_mtok: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -109,5 +112,5 @@ class ProviderAdapter(ABC):
             return HealthResult(False, (time.perf_counter() - started) * 1000, error.message)
         return HealthResult(True, (time.perf_counter() - started) * 1000)
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 - optional: only pooled adapters override it
         """Release pooled connections."""

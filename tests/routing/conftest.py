@@ -3,70 +3,20 @@ provider (a real HTTP server in a subprocess), and a workspace wired to it."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from analytics.recorder import usage_recorder
 from providers.models import Provider, ProviderModel
 from tests import factories
-from tests.routing.live_hub import LiveHub, free_port
+from tests.routing.live_hub import LiveHub
 from workspaces import services
 from workspaces.models import ApiKeyScope, Workspace
 
-ROOT = Path(__file__).resolve().parents[2]
 PRICES = {"input_price_per_mtok": Decimal("2"), "output_price_per_mtok": Decimal("8")}
 CHAT_MODELS = ("echo", "fault-500", "fault-429", "fault-cut", "fault-hang", "fault-503")
-
-
-class Simulator:
-    """``manage.py simulate_provider`` on a free loopback port."""
-
-    def __init__(self, *args: str) -> None:
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "simulate_provider", "--port", str(self.port), *args],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the simulated provider did not start") from None
-                time.sleep(0.05)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def simulator():  # type: ignore[no-untyped-def]
-    sim = Simulator()
-    yield sim
-    sim.stop()
-
-
-@pytest.fixture(scope="session")
-def slow_simulator():  # type: ignore[no-untyped-def]
-    """Streams 20 tokens a second, so timing of each chunk is observable."""
-    sim = Simulator("--tokens-per-second", "20")
-    yield sim
-    sim.stop()
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +64,7 @@ def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
     gw = Gateway(url=hub.url, key="", workspace=workspace, provider=provider)
     gw.key = gw.key_with([ApiKeyScope.INFERENCE])
     yield gw
+    hub.wait_idle()
     usage_recorder.flush()
 
 
@@ -121,5 +72,7 @@ def recorded_usage(**filters):  # type: ignore[no-untyped-def]
     """Usage rows once the background writer has caught up."""
     from analytics.models import UsageRecord
 
+    for server in LiveHub.running:
+        server.wait_idle()  # a stream records its call just after the client read the last byte
     assert usage_recorder.flush(timeout=10)
     return list(UsageRecord.objects.filter(**filters).order_by("id"))

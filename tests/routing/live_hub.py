@@ -4,20 +4,18 @@ so it shares the test database (use with ``transactional_db``)."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
+from typing import ClassVar
 
 import uvicorn
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.simulated import free_port
 
 
 class LiveHub:
+    running: ClassVar[list[LiveHub]] = []
+
     def __init__(self) -> None:
         from hub.asgi import application
 
@@ -33,10 +31,20 @@ class LiveHub:
         return f"http://127.0.0.1:{self.port}"
 
     def _serve(self) -> None:
-        asyncio.run(self.server.serve())
+        asyncio.run(self._serve_then_close())
+
+    async def _serve_then_close(self) -> None:
+        from asgiref.sync import sync_to_async
+        from django.db import connections
+
+        await self.server.serve()
+        # Django's request threads keep their connections; close them so the test database
+        # can be dropped at the end of the session.
+        await sync_to_async(connections.close_all)()
 
     def start(self) -> LiveHub:
         self.thread.start()
+        LiveHub.running.append(self)
         deadline = time.monotonic() + 10
         while not self.server.started:
             if time.monotonic() > deadline:
@@ -44,6 +52,14 @@ class LiveHub:
             time.sleep(0.02)
         return self
 
+    def wait_idle(self, timeout: float = 10) -> None:
+        """Wait until no request is being handled: a streamed response records its call after
+        the client has read the last byte, and a test must not see it land in the next one."""
+        deadline = time.monotonic() + timeout
+        while self.server.server_state.tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     def stop(self) -> None:
+        LiveHub.running.remove(self)
         self.server.should_exit = True
         self.thread.join(timeout=5)

@@ -7,6 +7,7 @@ import os
 from django.core.management.base import BaseCommand
 
 from hub.bootstrap import bootstrap_admin_and_workspace
+from hub.schedules import periodic_tasks_ensure
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             username=os.environ.get("HUB_ADMIN_USERNAME", "admin"),
             password=os.environ.get("HUB_ADMIN_PASSWORD") or None,
         )
+        periodic_tasks_ensure()
         if result.generated_password:
             self.stdout.write(
                 f"Admin user {result.username!r} created; password (shown once): "

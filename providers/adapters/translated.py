@@ -1,0 +1,150 @@
+"""Providers with their own wire formats (Anthropic, Gemini, Cohere) through litellm's
+translation. litellm costs ~14 ms of CPU a call, so it is used only where a translation is
+needed; OpenAI-compatible upstreams take the fast path (openai_compatible.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from providers.adapters import errors
+from providers.adapters.base import (
+    JSON,
+    ModelInfo,
+    ProviderAdapter,
+    StreamChunk,
+    Target,
+    UpstreamError,
+)
+from providers.adapters.timeouts import timeouts_for
+from providers.kinds import ProviderKind
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch prices at import
+
+# litellm's provider prefix and the path it expects its api_base to end with.
+ROUTES: dict[str, tuple[str, str]] = {
+    ProviderKind.ANTHROPIC: ("anthropic", ""),
+    ProviderKind.GEMINI: ("gemini", "/v1beta"),
+    ProviderKind.COHERE: ("cohere_chat", "/v2/chat"),
+}
+EMBEDDING_ROUTES = {ProviderKind.GEMINI: "/v1beta", ProviderKind.COHERE: "/v1/embed"}
+
+
+def _litellm() -> Any:
+    import litellm
+
+    litellm.suppress_debug_info = True
+    litellm.telemetry = False
+    return litellm
+
+
+class TranslatedAdapter(ProviderAdapter):
+    """Chat and embeddings through litellm; listing models with a plain HTTP call per kind."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.prefix, self.chat_path = ROUTES[kind]
+
+    def _call_args(self, target: Target, body: JSON, path: str) -> JSON:
+        limits = timeouts_for(target)
+        args = {key: value for key, value in body.items() if key != "model"}
+        return {
+            **args,
+            "model": f"{self.prefix}/{target.model}",
+            "api_key": target.api_key or "not-needed",
+            "api_base": target.base_url.rstrip("/") + path,
+            "timeout": limits.total,
+            "num_retries": 0,
+            "drop_params": True,  # a parameter this provider lacks is dropped, not an error
+        }
+
+    async def chat(self, target: Target, body: JSON) -> JSON:
+        limits = timeouts_for(target)
+        call = self._call_args(target, {**body, "stream": False}, self.chat_path)
+        try:
+            async with asyncio.timeout(min(limits.first_token, limits.total)):
+                response = await _litellm().acompletion(**call)
+        except TimeoutError:
+            raise errors.timed_out("response") from None
+        except Exception as error:
+            raise as_upstream_error(error) from None
+        return _as_dict(response)
+
+    async def chat_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
+        limits = timeouts_for(target)
+        call = self._call_args(target, {**body, "stream": True}, self.chat_path)
+        try:
+            async with asyncio.timeout(limits.first_token):
+                stream = await _litellm().acompletion(**call)
+        except TimeoutError:
+            raise errors.timed_out("first token") from None
+        except Exception as error:
+            raise as_upstream_error(error) from None
+        try:
+            async for chunk in stream:
+                yield StreamChunk(data=_as_dict(chunk))
+        except UpstreamError:
+            raise
+        except Exception as error:
+            raise as_upstream_error(error, mid_stream=True) from None
+        finally:
+            closing = getattr(stream, "aclose", None)
+            if closing is not None:
+                with contextlib.suppress(Exception):  # closing a finished stream may fail
+                    await closing()
+
+    async def embeddings(self, target: Target, body: JSON) -> JSON:
+        path = EMBEDDING_ROUTES.get(self.kind)
+        if path is None:
+            raise UpstreamError(
+                f"{self.kind} offers no embeddings", status=400, error_class="unsupported"
+            )
+        call = self._call_args(target, body, path)
+        call["model"] = f"{self.prefix.removesuffix('_chat')}/{target.model}"
+        try:
+            response = await _litellm().aembedding(**call)
+        except Exception as error:
+            raise as_upstream_error(error) from None
+        return _as_dict(response)
+
+    async def list_models(self, target: Target) -> list[ModelInfo]:
+        from providers.adapters.model_lists import list_models
+
+        limits = timeouts_for(target)
+        timeout = httpx.Timeout(min(limits.total, 30.0), connect=limits.connect)
+        return await list_models(self.kind, target, timeout)
+
+
+def _as_dict(response: Any) -> JSON:
+    if isinstance(response, dict):
+        return response
+    return response.model_dump(exclude_none=False)
+
+
+def as_upstream_error(error: Exception, *, mid_stream: bool = False) -> UpstreamError:
+    """litellm's exceptions carry the provider's status; map them like any HTTP failure."""
+    status = getattr(error, "status_code", None)
+    message = str(getattr(error, "message", "") or error)[: errors.MESSAGE_LIMIT]
+    name = type(error).__name__
+    if mid_stream:
+        return UpstreamError(message, status=502, retryable=False, error_class="stream_cut")
+    if name == "Timeout" or isinstance(error, httpx.TimeoutException):
+        return errors.timed_out("response")
+    if name == "APIConnectionError" or isinstance(error, httpx.TransportError):
+        return UpstreamError(message, retryable=True, error_class="connect_error")
+    if isinstance(status, int):
+        retry_after = None
+        response = getattr(error, "response", None)
+        if response is not None and hasattr(response, "headers"):
+            retry_after = errors.retry_after_seconds(response.headers.get("retry-after"))
+        return UpstreamError(
+            message, status=status, retryable=status in errors.RETRYABLE_STATUSES,
+            retry_after=retry_after, error_class=f"http_{status}",
+        )  # fmt: skip
+    return UpstreamError(message, status=502, retryable=True, error_class=name)

@@ -1,0 +1,111 @@
+"""The model catalog: what each provider serves, at what price, addressed as ``slug/model``.
+
+A sync merges the provider's own model list with litellm's bundled facts. Rows a workspace
+added by hand, and prices it overrode, are never touched by a sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from django.db import transaction
+from django.utils import timezone
+
+from providers.adapters.base import ModelInfo, UpstreamError
+from providers.models import ModelSource, Provider, ProviderModel
+from providers.pricing import facts_for
+from workspaces.models import Workspace
+
+
+def model_resolve(*, workspace: Workspace, name: str) -> ProviderModel | None:
+    """The catalog row for ``<provider slug>/<model>`` in this workspace, or None."""
+    slug, _, model = name.partition("/")
+    if not slug or not model:
+        return None
+    return (
+        ProviderModel.objects.for_workspace(workspace)
+        .select_related("provider", "provider__credential")
+        .filter(provider__slug=slug, name=model)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: int
+    updated: int
+    listed: int
+
+
+def sync_models(provider: Provider) -> SyncResult:
+    """List the provider's models and merge them into the catalog. Raises UpstreamError."""
+    from providers.adapters.registry import adapter_for, target_for
+
+    adapter = adapter_for(provider.kind)
+    listed = async_to_sync(adapter.list_models)(target_for(provider))
+    return catalog_merge(provider, listed)
+
+
+def catalog_merge(provider: Provider, listed: list[ModelInfo]) -> SyncResult:
+    existing = {m.name: m for m in ProviderModel.objects.filter(provider=provider)}
+    added = updated = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for info in listed:
+            row = existing.get(info.id)
+            if row is None:
+                row = ProviderModel(
+                    workspace_id=provider.workspace_id, provider=provider, name=info.id
+                )
+                added += 1
+            elif row.source == ModelSource.MANUAL:
+                continue
+            else:
+                updated += 1
+            _apply_facts(row, provider.kind, info)
+            row.synced_at = now
+            row.save()
+    return SyncResult(added=added, updated=updated, listed=len(listed))
+
+
+def _apply_facts(row: ProviderModel, kind: str, info: ModelInfo) -> None:
+    facts = facts_for(kind, info.id)
+    row.context_window = (
+        info.context_window or (facts and facts.context_window) or row.context_window
+    )
+    row.max_output_tokens = (
+        info.max_output_tokens or (facts and facts.max_output_tokens) or row.max_output_tokens
+    )
+    row.is_embedding = info.is_embedding or bool(facts and facts.is_embedding)
+    if facts is not None:
+        row.supports_tools = facts.supports_tools
+        row.supports_vision = facts.supports_vision
+        row.supports_json = facts.supports_json
+    for flag in ("supports_tools", "supports_vision", "supports_json"):
+        reported = getattr(info, flag)
+        if reported is not None:
+            setattr(row, flag, reported)
+    if row.prices_overridden:
+        return
+    if info.input_price_per_mtok is not None or info.output_price_per_mtok is not None:
+        row.input_price_per_mtok = info.input_price_per_mtok
+        row.output_price_per_mtok = info.output_price_per_mtok
+    elif facts is not None:
+        row.input_price_per_mtok = facts.input_price
+        row.output_price_per_mtok = facts.output_price
+        row.cached_input_price_per_mtok = facts.cached_input_price
+
+
+def sync_all_models() -> dict[str, str]:
+    """Sync every enabled provider; one failing provider does not stop the others."""
+    outcome: dict[str, str] = {}
+    for provider in Provider.objects.filter(enabled=True).select_related("credential"):
+        label = f"{provider.workspace_id}:{provider.slug}"
+        try:
+            result = sync_models(provider)
+        except UpstreamError as error:
+            outcome[label] = f"failed: {error.message}"
+            continue
+        outcome[label] = f"{result.listed} listed, {result.added} added"
+    return outcome

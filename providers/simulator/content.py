@@ -1,0 +1,164 @@
+"""Deterministic answers: the same request always gets the same text, tool calls and vectors.
+
+Tokens are whitespace-separated words, so tests can predict usage exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
+DEFAULT_MAX_TOKENS = 256
+EMBEDDING_DIMENSIONS = 32
+CONTEXT_WINDOW = 32_768
+# Pretend prices (USD per token, OpenRouter's format) so cost tracking shows real numbers.
+PRICING = {"prompt": "0.000001", "completion": "0.000002"}
+
+MODELS: tuple[JSON, ...] = (
+    {"id": "echo", "context_window": CONTEXT_WINDOW, "max_output_tokens": 4096},
+    {"id": "echo-large", "context_window": 131_072, "max_output_tokens": 8192},
+    {"id": "embed", "context_window": 8192, "embedding": True},
+)
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def count_tokens(text: str) -> int:
+    return len(words(text))
+
+
+def text_of(content: Any) -> str:
+    """The text in an OpenAI message content: a string or a list of parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict)).strip()
+    return ""
+
+
+def prompt_tokens(messages: list[JSON]) -> int:
+    return sum(count_tokens(text_of(m.get("content"))) + 1 for m in messages) + 1
+
+
+@dataclass
+class Answer:
+    """What the simulated model says: text, or tool calls, with its finish reason."""
+
+    text: str = ""
+    tool_calls: list[JSON] = field(default_factory=list)
+    finish_reason: str = "stop"
+    prompt_tokens: int = 0
+
+    @property
+    def completion_tokens(self) -> int:
+        arguments = " ".join(c["function"]["arguments"] for c in self.tool_calls)
+        return count_tokens(self.text) + count_tokens(arguments)
+
+    @property
+    def pieces(self) -> list[str]:
+        """The text as stream deltas, one word (token) each, spacing kept."""
+        parts = words(self.text)
+        return [part if i == 0 else " " + part for i, part in enumerate(parts)]
+
+
+def answer(request: JSON) -> Answer:
+    """The reply to an OpenAI-shaped chat request."""
+    messages = request.get("messages") or []
+    used = prompt_tokens(messages)
+    calls = _tool_calls(request, messages)
+    if calls:
+        return Answer(tool_calls=calls, finish_reason="tool_calls", prompt_tokens=used)
+    last = next((m for m in reversed(messages) if m.get("role") in ("user", "tool")), {})
+    if last.get("role") == "tool":
+        text = f"The tool answered: {text_of(last.get('content'))}"
+    else:
+        text = f"You said: {text_of(last.get('content'))}".strip()
+    limit = request.get("max_tokens") or request.get("max_completion_tokens") or DEFAULT_MAX_TOKENS
+    parts = words(text)
+    finish = "stop"
+    if len(parts) > limit:
+        parts, finish = parts[:limit], "length"
+    text = " ".join(parts)
+    for stop in _stops(request):
+        if stop and stop in text:
+            text, finish = text[: text.index(stop)], "stop"
+    if (request.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
+        text = json.dumps({"echo": text})
+    return Answer(text=text, finish_reason=finish, prompt_tokens=used)
+
+
+def _stops(request: JSON) -> list[str]:
+    stop = request.get("stop")
+    if isinstance(stop, str):
+        return [stop]
+    return [s for s in stop or [] if isinstance(s, str)]
+
+
+def _tool_calls(request: JSON, messages: list[JSON]) -> list[JSON]:
+    """Call tools when told to, or when the last user message names one; never after a result."""
+    tools = [t for t in request.get("tools") or [] if t.get("type") == "function"]
+    choice = request.get("tool_choice", "auto")
+    if not tools or choice == "none" or not messages or messages[-1].get("role") != "user":
+        return []
+    if isinstance(choice, dict):
+        wanted = (choice.get("function") or {}).get("name")
+        chosen = [t for t in tools if t["function"]["name"] == wanted]
+    elif choice == "required":
+        chosen = [t for t in tools if _mentioned(t, messages[-1])] or tools[:1]
+    else:
+        chosen = [t for t in tools if _mentioned(t, messages[-1])]
+    if request.get("parallel_tool_calls") is False:
+        chosen = chosen[:1]
+    user_text = text_of(messages[-1].get("content"))
+    return [_call(tool, user_text, number) for number, tool in enumerate(chosen)]
+
+
+def _mentioned(tool: JSON, message: JSON) -> bool:
+    text = text_of(message.get("content")).lower()
+    name = tool["function"]["name"].lower()
+    return any(len(part) >= 4 and part in text for part in name.split("_"))
+
+
+def _call(tool: JSON, user_text: str, number: int) -> JSON:
+    function = tool["function"]
+    properties = ((function.get("parameters") or {}).get("properties")) or {}
+    arguments = {name: _argument(spec, user_text) for name, spec in properties.items()}
+    digest = hashlib.sha256(f"{function['name']}:{user_text}:{number}".encode()).hexdigest()
+    return {
+        "id": f"call_{digest[:24]}",
+        "type": "function",
+        "function": {"name": function["name"], "arguments": json.dumps(arguments)},
+    }
+
+
+def _argument(spec: JSON, user_text: str) -> Any:
+    kind = spec.get("type")
+    if spec.get("enum"):
+        return spec["enum"][0]
+    if kind in ("integer", "number"):
+        return 1
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return []
+    if kind == "object":
+        return {}
+    capitalised = [w.strip("?!.,") for w in words(user_text) if w[:1].isupper()]
+    return capitalised[-1] if capitalised else user_text[:40]
+
+
+def embedding(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A unit vector derived from the text's words, so similar texts get similar vectors."""
+    vector = [0.0] * dimensions
+    for word in words(text.lower()) or [""]:
+        digest = hashlib.sha256(word.encode()).digest()
+        for i in range(dimensions):
+            vector[i] += (digest[i % len(digest)] - 127.5) / 127.5
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [round(v / norm, 6) for v in vector]
