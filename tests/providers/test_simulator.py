@@ -107,10 +107,12 @@ def test_hang_fault_outlasts_a_timeout(simulator):
 def test_cut_fault_breaks_the_stream_after_some_chunks(simulator):
     body = {**CHAT, "model": "fault-cut", "stream": True}
     received: list[str] = []
-    with pytest.raises(httpx.RemoteProtocolError):  # noqa: PT012 - reading is what breaks
-        with httpx.stream("POST", simulator.url + "/v1/chat/completions", json=body) as response:
-            for line in response.iter_lines():
-                received.append(line)
+    with (
+        pytest.raises(httpx.RemoteProtocolError),
+        httpx.stream("POST", simulator.url + "/v1/chat/completions", json=body) as response,
+    ):
+        for line in response.iter_lines():  # reading is what breaks
+            received.append(line)
     assert any(line.startswith("data: ") for line in received)
 
 
