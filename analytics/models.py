@@ -60,6 +60,10 @@ class UsageRecord(models.Model):
     http_status = models.PositiveSmallIntegerField(default=200)
     error_class = models.CharField(max_length=64, blank=True)
     attempts = models.JSONField(default=list, blank=True)
+    route = models.CharField(
+        max_length=200, blank=True, help_text="x-hub-route: rule, alias, strategy."
+    )
+    route_reason = models.CharField(max_length=300, blank=True, help_text="x-hub-route-reason.")
     request_id = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

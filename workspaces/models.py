@@ -14,6 +14,9 @@ class Workspace(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    tokens_per_day = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Quota of tokens per UTC day for all calls; empty: none."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +112,8 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    requests_per_minute = models.PositiveIntegerField(null=True, blank=True)
+    tokens_per_minute = models.PositiveIntegerField(null=True, blank=True)
 
     objects = WorkspaceScopedManager()
 
