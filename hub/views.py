@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from hub.api_errors import error_body
 
@@ -22,7 +23,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
             "The server failed; the error was logged.", status_code=500, code="internal_error"
         )
         return JsonResponse(body, status=500)
-    return render(request, "500.html", status=500)
+    # Rendered without the request: the database may be what failed, and the context
+    # processors (the signed-in user, their workspaces) would query it again.
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 async def healthz(request: HttpRequest) -> JsonResponse:

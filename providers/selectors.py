@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from providers.models import Credential, Provider
+from providers.models import Credential, Provider, ProviderModel
 from workspaces.models import Workspace
 
 
@@ -14,3 +14,7 @@ def provider_list(*, workspace: Workspace) -> QuerySet[Provider]:
 
 def credential_list(*, workspace: Workspace) -> QuerySet[Credential]:
     return Credential.objects.for_workspace(workspace)
+
+
+def provider_model_list(*, workspace: Workspace) -> QuerySet[ProviderModel]:
+    return ProviderModel.objects.for_workspace(workspace).select_related("provider")

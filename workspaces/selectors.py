@@ -54,3 +54,10 @@ def api_key_list(*, actor: Actor) -> QuerySet[ApiKey]:
     if not actor.can(Permission.MANAGE_KEYS):
         keys = keys.filter(created_by=actor.user)
     return keys
+
+
+def membership_list_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+    """The user's own memberships, one per workspace, for the workspace list."""
+    return (
+        Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
+    )

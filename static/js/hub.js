@@ -1,0 +1,43 @@
+// Provider Hub: small progressive enhancements; every page works without them.
+"use strict";
+
+// "Copy" buttons next to one-time secrets: <button data-copy="#element-id">.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+    const label = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+});
+
+// Close an open dropdown when the user clicks elsewhere.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+
+// htmx leaves the page untouched on an error answer; say what happened instead.
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  const text = status === 403
+    ? "Your role does not allow this."
+    : status === 404
+      ? "That no longer exists. Reload the page."
+      : `The hub could not do this (error ${status}). Reload the page and try again.`;
+  let flashes = document.querySelector(".flashes");
+  if (!flashes) {
+    flashes = document.createElement("div");
+    flashes.className = "flashes";
+    flashes.setAttribute("role", "status");
+    document.querySelector(".main-inner")?.prepend(flashes);
+  }
+  const flash = document.createElement("div");
+  flash.className = "flash flash-error";
+  flash.textContent = text;
+  flashes.append(flash);
+});
