@@ -37,6 +37,12 @@ try:
         "HUB_UPSTREAM_FIRST_TOKEN_TIMEOUT", 60.0
     )
     HUB_UPSTREAM_TOTAL_TIMEOUT = config.read_positive_float("HUB_UPSTREAM_TOTAL_TIMEOUT", 600.0)
+    # Seconds one provider's health check may take before it counts as failed.
+    HUB_HEALTH_CHECK_TIMEOUT = config.read_positive_float("HUB_HEALTH_CHECK_TIMEOUT", 10.0)
+    # A deployment's circuit breaker opens after this many consecutive failures...
+    HUB_BREAKER_FAILURES = int(config.read_positive_float("HUB_BREAKER_FAILURES", 5))
+    # ...and lets one probe through after this many seconds.
+    HUB_BREAKER_COOLDOWN = config.read_positive_float("HUB_BREAKER_COOLDOWN", 30.0)
 except config.ConfigurationError as error:
     config.exit_with(error)
 
@@ -131,6 +137,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "hub.static_finders.PlotlyFinder",  # vendor/plotly/plotly.min.js from the plotly package
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,13 +1,185 @@
-"""Admit step: may this call go ahead? The caller's scope is checked at authentication;
-rate limits, quotas and budget reservations (workspaces / analytics issues) plug in here."""
+"""Admit step: may this call go ahead, and against which limits and budgets is it counted?
+
+Rate limits (per key requests/min and tokens/min) and the workspace's tokens/day quota are
+charged at the estimate before routing and corrected to the actual count afterwards. Budgets
+reserve the first candidate's estimated cost and settle to the real cost when the call ends,
+atomically (Redis when configured), so concurrent calls cannot overshoot a hard limit.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
 from providers.adapters.base import JSON
-from routing.auth import Caller, require
+from routing.auth import require
+from routing.call_log import CallLog
+from routing.candidates import Candidate
+from routing.errors import ApiError
+from routing.reliability import (
+    Admitted,
+    LimitCharge,
+    Rejection,
+    Reservation,
+    api_key_limits,
+    budget_ledger,
+    budgets_state,
+    cost_micro_usd,
+    micro_usd,
+    rate_limiter,
+    workspace_quota,
+)
+from routing.reliability.periods import seconds_until_period_end
+from routing.route_step import route, route_request
+from routing.workspace_routing import ScopedBudget, WorkspaceRouting, workspace_routing
 from workspaces.roles import Permission
 
+logger = logging.getLogger(__name__)
+_background: set[asyncio.Task] = set()
 
-def admit(caller: Caller, body: JSON) -> None:
-    """Raise ApiError (403, 429) when the call may not proceed."""
+
+@dataclass
+class Admission:
+    """What a call holds while it runs, to correct or give back when it ends."""
+
+    charges: tuple[LimitCharge, ...] = ()
+    estimated_tokens: int = 0
+    reservation: Reservation | None = None
+    budget_ids: dict[object, int] = field(default_factory=dict)
+
+
+async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> list[Candidate]:
+    """Check limits and budgets, route, reserve; raises ApiError (403, 404, 429, 400)."""
+    caller = log.caller
+    assert caller is not None
     require(caller, Permission.USE_MODELS)
+    routing = await workspace_routing(caller.workspace_id)
+    everyone = routing.budgets_for(
+        provider_id=None, api_key_id=caller.api_key_id, user_id=caller.user_id
+    )
+    state = "ok"
+    if everyone:
+        state = budgets_state(await budget_ledger().status([b.budget for b in everyone]))
+    request = route_request(caller, body, task=task, budget_state=state)
+    admission = Admission(estimated_tokens=request.tokens_needed)
+    log.admission = admission
+    await _admit_limits(admission, caller, routing)
+    candidates = await route(caller=caller, body=body, log=log, routing=routing, request=request)
+    first = candidates[0]
+    budgets = routing.budgets_for(
+        provider_id=first.provider_id, api_key_id=caller.api_key_id, user_id=caller.user_id
+    )
+    if budgets:
+        estimate = cost_micro_usd(
+            input_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
+            input_price=first.input_price, output_price=first.output_price,
+        )  # fmt: skip
+        await _reserve(admission, budgets, estimate)
+    return candidates
+
+
+async def _admit_limits(admission: Admission, caller, routing: WorkspaceRouting) -> None:  # type: ignore[no-untyped-def]
+    rpm, tpm = routing.key_limits.get(caller.api_key_id or 0, (None, None))
+    charges = [
+        *api_key_limits(
+            key_id=caller.api_key_id or 0, requests_per_minute=rpm, tokens_per_minute=tpm,
+            tokens=admission.estimated_tokens,
+        ),
+        *workspace_quota(
+            workspace_id=caller.workspace_id, tokens_per_day=routing.tokens_per_day,
+            tokens=admission.estimated_tokens,
+        ),
+    ]  # fmt: skip
+    if not charges:
+        return
+    outcome = await rate_limiter().admit(charges)
+    if not isinstance(outcome, Admitted):
+        raise ApiError(
+            outcome.message, status=429, code="rate_limit_exceeded",
+            retry_after=outcome.retry_after, error_class="hub_rate_limit",
+        )  # fmt: skip
+    admission.charges = outcome.charges
+
+
+async def _reserve(admission: Admission, budgets: list[ScopedBudget], estimate: int) -> None:
+    outcome = await budget_ledger().reserve([b.budget for b in budgets], estimate)
+    if isinstance(outcome, Rejection):
+        raise ApiError(
+            outcome.message, status=429, code="budget_exceeded", error_class="budget_exceeded",
+            retry_after=seconds_until_period_end(outcome.budget.period, datetime.now(UTC)),
+        )  # fmt: skip
+    admission.reservation = outcome
+    admission.budget_ids = {b.budget: b.budget_id for b in budgets}
+
+
+async def admission_settle(log: CallLog) -> None:
+    """Correct limits to the real token count and settle or release the budget reservation."""
+    admission: Admission | None = getattr(log, "admission", None)
+    if admission is None:
+        return
+    log.admission = None  # settle exactly once
+    try:
+        actual = log.input_tokens + log.output_tokens
+        if admission.charges and actual != admission.estimated_tokens:
+            await rate_limiter().adjust(
+                [
+                    LimitCharge(c.limit, actual - admission.estimated_tokens)
+                    for c in admission.charges
+                    if c.limit.name != "requests/min"
+                ]
+            )
+        reservation = admission.reservation
+        if reservation is None:
+            return
+        if log.input_tokens == 0 and log.output_tokens == 0:
+            await budget_ledger().release(reservation)
+            return
+        crossings = await budget_ledger().settle(reservation, micro_usd(log.cost_usd))
+        for crossing in crossings:
+            await _budget_alert(log, crossing, admission.budget_ids.get(crossing.budget))
+    except Exception:  # accounting must never turn a served call into an error
+        logger.exception("settling limits and budgets for %s failed", log.request_id)
+
+
+def admission_settle_soon(log: CallLog) -> None:
+    """From a ``finally`` that must not await (a cancelled stream): settle in a task."""
+    if getattr(log, "admission", None) is None:
+        return
+    try:
+        task = asyncio.get_running_loop().create_task(admission_settle(log))
+    except RuntimeError:
+        return
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _budget_alert(log: CallLog, crossing, budget_id: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Crossing 50/80/100 % raises one alert per threshold and period (analytics.alerts)."""
+    try:
+        from analytics.alerts import alert_raise
+    except ImportError:
+        return
+    from asgiref.sync import sync_to_async
+
+    from workspaces.models import Workspace
+
+    budget = crossing.budget
+    threshold = crossing.thresholds[-1]
+    spent = crossing.spent / 1_000_000
+
+    def send() -> None:
+        workspace = Workspace.objects.filter(pk=log.caller.workspace_id).first()
+        if workspace is None:
+            return
+        alert_raise(
+            workspace=workspace,
+            key=f"budget:{budget_id}:{budget.counter_key(datetime.now(UTC))}",
+            state=str(threshold),
+            title=f"Budget {budget.name!r} reached {threshold} %",
+            text=f"The {budget.period.value}ly budget {budget.name!r} has spent ${spent:.2f}.",
+            level="critical" if threshold >= 100 else "warning",
+        )
+
+    await sync_to_async(send)()

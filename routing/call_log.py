@@ -35,6 +35,9 @@ class CallLog:
     http_status: int = 200
     error_class: str = ""
     finished: float | None = None
+    route_label: str = ""  # x-hub-route
+    route_reason: str = ""  # x-hub-route-reason
+    admission: Any = None  # routing.admission.Admission while limits and budgets are held
 
     def attempt_started(self, candidate: Candidate) -> float:
         self.candidate = candidate
@@ -113,7 +116,15 @@ class CallLog:
         if not self.stream and self.status == "success":
             headers["x-hub-cost-usd"] = f"{self.cost_usd:f}"
         headers["x-hub-overhead-ms"] = f"{self.overhead_ms:.2f}"
+        if self.route_label:
+            headers["x-hub-route"] = self.route_label
+            headers["x-hub-route-reason"] = _header_safe(self.route_reason)
         return headers
+
+
+def _header_safe(text: str) -> str:
+    """Header values are latin-1 on the wire; keep the sentence readable either way."""
+    return text.encode("latin-1", "replace").decode("latin-1")[:300]
 
 
 def _error_class(error: BaseException | None) -> str | None:

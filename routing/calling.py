@@ -6,16 +6,32 @@ answering can still be replaced while no byte has reached the client.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+
+from django.conf import settings
 
 from providers.adapters.base import JSON, ProviderAdapter, StreamChunk, UpstreamError
 from routing.call_log import CallLog
 from routing.candidates import Candidate
 from routing.errors import ApiError, api_error_from_upstream
+from routing.live_stats import call_ended, call_started
+from routing.reliability import (
+    FailureAction,
+    RetryPolicy,
+    circuit_breaker_for,
+    failure_action,
+    retry_delay,
+    should_retry_same,
+)
+from routing.reliability.breakers import BreakerConfig, BreakerPermit, CircuitBreaker
 
 logger = logging.getLogger(__name__)
+RETRY_POLICY = RetryPolicy()
 
 
 def adapter_for_candidate(candidate: Candidate) -> ProviderAdapter:
@@ -49,58 +65,113 @@ async def stream_with_fallback(
     candidates: list[Candidate], body: JSON, log: CallLog
 ) -> AsyncIterator[StreamChunk]:
     """The chunks of the first candidate that starts answering, its first chunk included."""
-    for number, candidate in enumerate(candidates, start=1):
-        started = log.attempt_started(candidate)
+
+    async def first_chunk(
+        candidate: Candidate,
+    ) -> tuple[StreamChunk | None, AsyncIterator[StreamChunk]]:
         chunks = adapter_for_candidate(candidate).chat_stream(
             candidate.target, upstream_body(body, candidate)
         )
         try:
-            first = await anext(aiter(chunks), None)
-        except Exception as error:
+            return await anext(aiter(chunks), None), chunks
+        except BaseException:
             await _close(chunks)
-            _give_up_unless_retryable(
-                error, candidate, log, started, last=number == len(candidates)
-            )
-            continue
+            raise
+
+    async for candidate, started, permit, outcome in _attempts(candidates, log, first_chunk):
+        first, chunks = outcome
         log.upstream_ms += _elapsed_ms(started)  # waiting for the first chunk is upstream time
-        return _chained(first, chunks, candidate, log, started)
-    raise AssertionError("no candidates")  # candidates_for never returns an empty list
+        return _chained(first, chunks, candidate, log, started, permit)
+    raise AssertionError("_attempts raises when every candidate failed")
 
 
 async def _first_success(
     candidates: list[Candidate], log: CallLog, attempt: Callable[[Candidate], Awaitable[JSON]]
 ) -> JSON:
-    for number, candidate in enumerate(candidates, start=1):
-        started = log.attempt_started(candidate)
-        try:
-            result = await attempt(candidate)
-        except Exception as error:
-            _give_up_unless_retryable(
-                error, candidate, log, started, last=number == len(candidates)
-            )
-            continue
+    async for candidate, started, permit, result in _attempts(candidates, log, attempt):
         log.attempt_ended(candidate, started)
+        await _breaker(candidate).record_success(probe=permit.probe)
+        call_ended(candidate.label, ok=True, ttft_ms=_elapsed_ms(started))
         return result
-    raise AssertionError("no candidates")
+    raise AssertionError("_attempts raises when every candidate failed")
+
+
+async def _attempts(
+    candidates: list[Candidate], log: CallLog, attempt: Callable[[Candidate], Awaitable[Any]]
+) -> AsyncIterator[tuple[Candidate, float, BreakerPermit, Any]]:
+    """Try candidates in order, retrying one with backoff (honouring Retry-After) while that
+    may help, skipping those whose breaker is open; yields the first success. Raises the
+    client-facing error when no candidate answered."""
+    last_error: ApiError | None = None
+    for number, candidate in enumerate(candidates, start=1):
+        is_last = number == len(candidates)
+        permit = await _breaker(candidate).allow()
+        if not permit.allowed:
+            log.attempts.append(_skipped_row(len(log.attempts) + 1, candidate))
+            last_error = circuit_open(candidate)
+            continue
+        for tries in range(1, RETRY_POLICY.max_attempts + 1):
+            started = log.attempt_started(candidate)
+            call_started(candidate.label)
+            try:
+                result = await attempt(candidate)
+            except Exception as error:
+                upstream = as_upstream_error(error, candidate)
+                log.attempt_ended(candidate, started, upstream)
+                call_ended(candidate.label, ok=False)
+                action = failure_action(upstream, RETRY_POLICY)
+                if action is not FailureAction.FAIL:
+                    await _breaker(candidate).record_failure(probe=permit.probe)
+                client_error = api_error_from_upstream(
+                    upstream, provider=candidate.provider_slug, secret=candidate.target.api_key
+                )
+                if action is FailureAction.FAIL:
+                    raise client_error from error
+                last_error = client_error
+                if not permit.probe and should_retry_same(
+                    action, tries, upstream.retry_after, RETRY_POLICY
+                ):
+                    await asyncio.sleep(retry_delay(tries, upstream.retry_after, RETRY_POLICY))
+                    continue
+                if is_last:
+                    raise client_error from error
+                break
+            yield candidate, started, permit, result
+            return
+    raise last_error or ApiError("Every candidate failed.", status=503, code="upstream_unavailable")
+
+
+def circuit_open(candidate: Candidate) -> ApiError:
+    return ApiError(
+        f"Provider {candidate.provider_slug!r} is failing; its circuit breaker is open "
+        "until a probe succeeds.",
+        status=503, code="circuit_open", retry_after=breaker_config().cooldown,
+        error_class="circuit_open", provider=candidate.provider_slug,
+    )  # fmt: skip
+
+
+def breaker_config() -> BreakerConfig:
+    """Failures before a deployment's breaker opens and its cool-down, from settings."""
+    return BreakerConfig(
+        failure_threshold=settings.HUB_BREAKER_FAILURES, cooldown=settings.HUB_BREAKER_COOLDOWN
+    )
+
+
+def _breaker(candidate: Candidate) -> CircuitBreaker:
+    return circuit_breaker_for(candidate.provider_id, candidate.model_name, breaker_config())
+
+
+def _skipped_row(number: int, candidate: Candidate) -> dict[str, Any]:
+    return {
+        "attempt": number, "provider": candidate.provider_slug, "model": candidate.model_name,
+        "error_class": "circuit_open", "duration_ms": 0.0,
+    }  # fmt: skip
 
 
 async def _adapter_chat(candidate: Candidate, body: JSON) -> JSON:
     return await adapter_for_candidate(candidate).chat(
         candidate.target, upstream_body(body, candidate)
     )
-
-
-def _give_up_unless_retryable(
-    error: Exception, candidate: Candidate, log: CallLog, started: float, *, last: bool
-) -> None:
-    """Note the failed attempt; raise the client-facing error unless another candidate may help."""
-    upstream = as_upstream_error(error, candidate)
-    log.attempt_ended(candidate, started, upstream)
-    if upstream.retryable and not last:
-        return
-    raise api_error_from_upstream(
-        upstream, provider=candidate.provider_slug, secret=candidate.target.api_key
-    ) from error
 
 
 def as_upstream_error(error: BaseException, candidate: Candidate) -> UpstreamError:
@@ -121,13 +192,17 @@ async def _chained(
     candidate: Candidate,
     log: CallLog,
     started: float,
+    permit: BreakerPermit,
 ) -> AsyncIterator[StreamChunk]:
     """Yield the first chunk then the rest; always closes the upstream iterator (cancels it)."""
     error: BaseException | None = None
+    first_at = time.perf_counter()
+    chunks = 0
     try:
         if first is not None:
             yield first
         async for chunk in rest:
+            chunks += 1
             yield chunk
     except BaseException as exc:
         error = exc
@@ -135,6 +210,17 @@ async def _chained(
     finally:
         await _close(rest)
         log.attempts.append(_attempt_row(len(log.attempts) + 1, candidate, started, error))
+        failed = isinstance(error, UpstreamError)
+        call_ended(
+            candidate.label, ok=not failed, ttft_ms=(first_at - started) * 1000,
+            output_tokens=chunks, generation_seconds=time.perf_counter() - first_at,
+        )  # fmt: skip
+        breaker = _breaker(candidate)
+        with contextlib.suppress(Exception):  # a breaker backend blip must not mask the stream
+            if failed:
+                await breaker.record_failure(probe=permit.probe)
+            elif error is None:
+                await breaker.record_success(probe=permit.probe)
 
 
 def _attempt_row(
@@ -152,8 +238,6 @@ def _attempt_row(
 
 
 def _elapsed_ms(started: float) -> float:
-    import time
-
     return (time.perf_counter() - started) * 1000
 
 

@@ -34,6 +34,12 @@ class Candidate:
     output_price: Decimal | None = None
     cached_input_price: Decimal | None = None
     is_embedding: bool = False
+    context_window: int | None = None
+    capabilities: frozenset[str] = frozenset({"tools", "vision", "json"})
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider_slug}/{self.model_name}"
 
     def cost_usd(self, *, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> Decimal:
         input_price = self.input_price or Decimal(0)
@@ -84,7 +90,6 @@ async def candidates_for(*, caller: Caller, model: str) -> list[Candidate]:
 
 def candidates_load(*, workspace_id: int, model: str) -> tuple[Candidate, ...]:
     """Sync: resolve ``model`` through the catalog; empty when unknown or disabled."""
-    from providers.adapters.registry import target_for
     from providers.catalog import model_resolve
     from workspaces.models import Workspace
 
@@ -94,16 +99,32 @@ def candidates_load(*, workspace_id: int, model: str) -> tuple[Candidate, ...]:
     entry = model_resolve(workspace=workspace, name=model)
     if entry is None or not entry.enabled or not entry.provider.enabled:
         return ()
+    return (candidate_from_entry(entry),)
+
+
+def candidate_from_entry(entry) -> Candidate:  # type: ignore[no-untyped-def]
+    """A callable deployment from a catalog row (with its provider and credential loaded).
+
+    A model whose catalog lists no capability at all is one nobody described (a custom
+    server): routing then assumes it can do anything rather than skip it."""
+    from providers.adapters.registry import target_for
+
     provider = entry.provider
-    return (
-        Candidate(
-            target=target_for(provider, entry),
-            provider_id=provider.pk,
-            provider_slug=provider.slug,
-            model_name=entry.name,
-            input_price=entry.input_price_per_mtok,
-            output_price=entry.output_price_per_mtok,
-            cached_input_price=entry.cached_input_price_per_mtok,
-            is_embedding=entry.is_embedding,
-        ),
+    flags = {
+        "tools": entry.supports_tools,
+        "vision": entry.supports_vision,
+        "json": entry.supports_json,
+    }
+    described = any(flags.values())
+    return Candidate(
+        target=target_for(provider, entry),
+        provider_id=provider.pk,
+        provider_slug=provider.slug,
+        model_name=entry.name,
+        input_price=entry.input_price_per_mtok,
+        output_price=entry.output_price_per_mtok,
+        cached_input_price=entry.cached_input_price_per_mtok,
+        is_embedding=entry.is_embedding,
+        context_window=entry.context_window,
+        capabilities=frozenset(k for k, v in flags.items() if v or not described),
     )

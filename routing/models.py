@@ -155,8 +155,8 @@ class SpendBudget(models.Model):
     period = models.CharField(
         max_length=8, choices=BudgetPeriod.choices, default=BudgetPeriod.MONTH
     )
-    soft_limit_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    hard_limit_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    soft_limit_usd = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    hard_limit_usd = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
     enabled = models.BooleanField(default=True)
 
     objects = WorkspaceScopedManager()

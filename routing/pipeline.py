@@ -15,11 +15,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from analytics.models import UsageSource
 from providers.adapters.base import JSON
-from routing.admission import admit
+from routing.admission import admitted_candidates
 from routing.auth import Caller, authenticate
 from routing.call_log import CallLog
 from routing.calling import call_with_fallback, embed_with_fallback, stream_with_fallback
-from routing.candidates import candidates_for
 from routing.errors import ApiError
 from routing.shapes import OPENAI, ApiShape
 from routing.shapes.base import json_response
@@ -37,8 +36,7 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
         log.caller = await authenticate(request, permission=Permission.USE_MODELS)
         body = shape.request_to_openai(body_json(request))
         log.model, log.stream = body["model"], bool(body.get("stream"))
-        admit(log.caller, body)
-        candidates = await candidates_for(caller=log.caller, model=body["model"])
+        candidates = await admitted_candidates(log, body, task=_task(request, body))
         if log.stream:
             chunks = await stream_with_fallback(candidates, body, log)
             text: list[str] = []
@@ -71,14 +69,13 @@ async def api_embeddings(request: HttpRequest) -> HttpResponse:
     return response
 
 
-async def chat(*, actor: Actor, body: JSON, source: str = UsageSource.CHAT) -> JSON:
+async def chat(*, actor: Actor, body: JSON, source: str = UsageSource.CHAT, task: str = "") -> JSON:
     """One complete chat.completion for a signed-in user; raises ApiError on failure."""
     log = CallLog(source=source, caller=Caller.from_actor(actor))
     try:
         body = OPENAI.request_to_openai({**body, "stream": False})
         log.model = body["model"]
-        admit(log.caller, body)
-        candidates = await candidates_for(caller=log.caller, model=body["model"])
+        candidates = await admitted_candidates(log, body, task=task)
         completion = await call_with_fallback(candidates, body, log)
         completion_tokens_note(log, body, completion)
     except ApiError as error:
@@ -90,7 +87,7 @@ async def chat(*, actor: Actor, body: JSON, source: str = UsageSource.CHAT) -> J
 
 
 async def chat_stream(
-    *, actor: Actor, body: JSON, source: str = UsageSource.CHAT
+    *, actor: Actor, body: JSON, source: str = UsageSource.CHAT, task: str = ""
 ) -> AsyncIterator[JSON]:
     """chat.completion.chunk dicts for a signed-in user as they arrive. Errors before the first
     chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict."""
@@ -98,8 +95,7 @@ async def chat_stream(
     try:
         body = OPENAI.request_to_openai({**body, "stream": True})
         log.model = body["model"]
-        admit(log.caller, body)
-        candidates = await candidates_for(caller=log.caller, model=body["model"])
+        candidates = await admitted_candidates(log, body, task=task)
         chunks = await stream_with_fallback(candidates, body, log)
     except ApiError as error:
         log.fail(error)
@@ -130,12 +126,18 @@ async def embed(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> J
 async def _embed(log: CallLog, body: JSON) -> JSON:
     assert log.caller is not None
     log.model = body["model"]
-    admit(log.caller, body)
-    candidates = await candidates_for(caller=log.caller, model=body["model"])
+    candidates = await admitted_candidates(log, body)
     result = await embed_with_fallback(candidates, body, log)
     embedding_tokens_note(log, body, result)
     log.finish()
     return result
+
+
+def _task(request: HttpRequest, body: JSON) -> str:
+    """The task tag rules match on: the x-hub-task header, or metadata.task in the body."""
+    metadata = body.get("metadata")
+    from_body = metadata.get("task") if isinstance(metadata, dict) else None
+    return str(request.headers.get("x-hub-task") or from_body or "")[:64]
 
 
 def _json(payload: bytes) -> JSON:

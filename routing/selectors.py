@@ -17,19 +17,29 @@ def model_list(*, caller: Caller) -> list[JSON]:
         .select_related("provider")
         .order_by("provider__priority", "provider__slug", "name")
     )
-    return [model_json(entry) for entry in entries]
+    return [model_json(entry) for entry in entries] + alias_list(caller=caller)
+
+
+def alias_list(*, caller: Caller) -> list[JSON]:
+    """The workspace's aliases, usable as model names like any provider/model."""
+    from routing.models import ModelAlias
+
+    return [
+        {
+            "id": alias.name,
+            "object": "model",
+            "created": int(alias.updated_at.timestamp()),
+            "owned_by": "alias",
+            "strategy": alias.strategy,
+            "candidates": [c["model"] for c in alias.candidates],
+            "description": alias.description,
+        }
+        for alias in ModelAlias.objects.filter(workspace_id=caller.workspace_id, enabled=True)
+    ]
 
 
 def model_get(*, caller: Caller, model_id: str) -> JSON | None:
-    slug, _, name = model_id.partition("/")
-    return (
-        next(
-            (m for m in model_list(caller=caller) if m["id"] == model_id),
-            None,
-        )
-        if slug and name
-        else None
-    )
+    return next((m for m in model_list(caller=caller) if m["id"] == model_id), None)
 
 
 def model_json(entry) -> JSON:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def _forget_callers(**_: Any) -> None:
@@ -16,14 +16,17 @@ def _forget_callers(**_: Any) -> None:
 
 def _forget_candidates(**_: Any) -> None:
     from routing.candidates import candidates_forget
+    from routing.workspace_routing import routing_forget
 
     candidates_forget()
+    routing_forget()
 
 
 def connect() -> None:
     from django.contrib.auth import get_user_model
 
     from providers.models import Credential, Provider, ProviderModel
+    from routing.models import ModelAlias, RoutingRule, SpendBudget
     from workspaces.models import ApiKey, Membership, Workspace
 
     for model in (ApiKey, Membership, Workspace, get_user_model()):
@@ -33,10 +36,16 @@ def connect() -> None:
         post_delete.connect(
             _forget_callers, sender=model, dispatch_uid=f"routing-callers-d-{model.__name__}"
         )
-    for model in (Provider, ProviderModel, Credential, Workspace):
+    for model in (
+        Provider, ProviderModel, Credential, Workspace, ApiKey, ModelAlias, RoutingRule,
+        SpendBudget,
+    ):  # fmt: skip
         post_save.connect(
             _forget_candidates, sender=model, dispatch_uid=f"routing-cands-{model.__name__}"
         )
         post_delete.connect(
             _forget_candidates, sender=model, dispatch_uid=f"routing-cands-d-{model.__name__}"
         )
+    m2m_changed.connect(
+        _forget_candidates, sender=RoutingRule.api_keys.through, dispatch_uid="routing-rule-keys"
+    )

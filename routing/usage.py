@@ -39,6 +39,8 @@ def usage_row(log: CallLog) -> dict[str, Any] | None:
         "http_status": log.http_status,
         "error_class": log.error_class[:64],
         "attempts": log.attempts,
+        "route": log.route_label[:200],
+        "route_reason": log.route_reason[:300],
         "request_id": log.request_id,
         "created_at": timezone.now(),
     }
@@ -46,7 +48,10 @@ def usage_row(log: CallLog) -> dict[str, Any] | None:
 
 async def usage_record(log: CallLog) -> None:
     """Queue the call's record; waits (off the event loop) only when the buffer is full."""
+    from routing.admission import admission_settle
+
     log.finish()
+    await admission_settle(log)
     row = usage_row(log)
     if row is not None:
         await usage_recorder.arecord(row)
@@ -54,6 +59,9 @@ async def usage_record(log: CallLog) -> None:
 
 def usage_record_nowait(log: CallLog) -> None:
     """For ``finally`` blocks of cancelled streams, which must not await."""
+    from routing.admission import admission_settle_soon
+
+    admission_settle_soon(log)
     row = usage_row(log)
     if row is not None:
         usage_recorder.record_nowait(row)

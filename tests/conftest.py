@@ -10,6 +10,20 @@ from tests.simulated import Simulator
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_counters_from_earlier_runs():
+    """Budgets, limits and breakers on Redis are keyed by ids a fresh test database reuses."""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter("hub:rel:*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _usage_writer_lets_go_of_the_database(django_db_setup):
     """The usage writer's thread holds a connection; drop it before the test database is."""
     yield

@@ -59,6 +59,14 @@ def wire_provider(workspace: Workspace, *, slug: str, base_url: str) -> Provider
 
 @pytest.fixture
 def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
+    from routing.auth import callers
+    from routing.candidates import candidates_forget
+    from routing.workspace_routing import routing_forget
+
+    # Ids are reused once a test's rows are flushed: no cached config may outlive its test.
+    callers.clear()
+    candidates_forget()
+    routing_forget()
     workspace = factories.make_workspace("Acme")
     provider = wire_provider(workspace, slug="sim", base_url=simulator.url)
     gw = Gateway(url=hub.url, key="", workspace=workspace, provider=provider)

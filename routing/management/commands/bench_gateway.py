@@ -49,6 +49,9 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", default="1,32")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
         levels = [int(c) for c in options["concurrency"].split(",")]
         sim_port, hub_port = _free_port(), _free_port()
         key = self._workspace(sim_port)

@@ -1,0 +1,177 @@
+"""A workspace's routing configuration as the pipeline needs it: aliases as routes, rules,
+budgets and limits, loaded in one go and kept a few seconds in-process (cleared by
+routing.signals when a row changes here; other processes catch up within the TTL).
+Holds decrypted provider keys inside its candidates, so it never goes to a shared cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import DatabaseError
+
+from routing.candidates import Candidate, candidate_from_entry
+from routing.errors import database_unavailable
+from routing.local_cache import LocalTTLCache
+from routing.reliability import Budget, Period, ScopeKind, micro_usd
+from routing.strategies import candidate as strategy
+from routing.strategies.decide import Route
+from routing.strategies.rules import Rule, RuleConditions
+
+
+@dataclass(frozen=True)
+class ScopedBudget:
+    budget: Budget
+    budget_id: int
+
+
+@dataclass(frozen=True)
+class WorkspaceRouting:
+    aliases: dict[str, Route] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    deployments: dict[str, Candidate] = field(default_factory=dict)  # label -> callable
+    budgets: tuple[ScopedBudget, ...] = ()
+    key_limits: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
+    tokens_per_day: int | None = None
+
+    def budgets_for(
+        self, *, provider_id: int | None, api_key_id: int | None, user_id: int | None
+    ) -> list[ScopedBudget]:
+        wanted = {
+            (ScopeKind.WORKSPACE, None),
+            (ScopeKind.PROVIDER, provider_id),
+            (ScopeKind.API_KEY, api_key_id),
+            (ScopeKind.USER, user_id),
+        }
+        return [
+            b
+            for b in self.budgets
+            if (
+                b.budget.scope,
+                None if b.budget.scope == ScopeKind.WORKSPACE else b.budget.scope_id,
+            )
+            in wanted
+        ]
+
+
+_loaded: LocalTTLCache[int, WorkspaceRouting] = LocalTTLCache(
+    ttl=getattr(settings, "HUB_ROUTE_LOCAL_TTL", 10.0)
+)
+
+
+def routing_forget() -> None:
+    _loaded.clear()
+
+
+async def workspace_routing(workspace_id: int) -> WorkspaceRouting:
+    found = _loaded.get(workspace_id)
+    if found is None:
+        try:
+            found = await sync_to_async(routing_load)(workspace_id)
+        except DatabaseError:
+            raise database_unavailable() from None
+        _loaded.set(workspace_id, found)
+    return found
+
+
+def strategy_candidate(candidate: Candidate, spec: dict | None = None) -> strategy.Candidate:
+    """The routing view of a deployment: catalog facts plus the alias's weight and quality."""
+    spec = spec or {}
+    return strategy.Candidate(
+        provider_id=candidate.provider_id,
+        provider_slug=candidate.provider_slug,
+        model=candidate.model_name,
+        context_window=candidate.context_window,
+        capabilities=candidate.capabilities,
+        input_price=_float(candidate.input_price),
+        output_price=_float(candidate.output_price),
+        quality=spec.get("quality"),
+        weight=float(spec.get("weight", 1)),
+    )
+
+
+def routing_load(workspace_id: int) -> WorkspaceRouting:
+    """Sync: everything routing needs for one workspace, in a handful of queries."""
+    from providers.models import ProviderModel
+    from routing.models import ModelAlias, RoutingRule, SpendBudget
+    from workspaces.models import ApiKey, Workspace
+
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None:
+        return WorkspaceRouting()
+    entries = (
+        ProviderModel.objects.for_workspace(workspace)
+        .filter(enabled=True, provider__enabled=True)
+        .select_related("provider", "provider__credential")
+    )
+    deployments: dict[str, Candidate] = {}
+    for entry in entries:
+        candidate = candidate_from_entry(entry)
+        deployments[f"{candidate.provider_slug}/{candidate.model_name}"] = candidate
+
+    def route_of(name: str, specs: list[dict], strategy_name: str) -> Route:
+        chosen = [
+            strategy_candidate(deployments[s["model"]], s)
+            for s in specs
+            if s["model"] in deployments
+        ]
+        return Route(name, tuple(chosen), strategy_name or "ordered")
+
+    aliases = {
+        a.name: route_of(a.name, a.candidates, a.strategy)
+        for a in ModelAlias.objects.for_workspace(workspace).filter(enabled=True)
+    }
+    rules = tuple(
+        Rule(
+            name=r.name,
+            when=RuleConditions(
+                tasks=frozenset(r.tasks or ()),
+                min_prompt_tokens=r.min_prompt_tokens,
+                max_prompt_tokens=r.max_prompt_tokens,
+                needs=frozenset(r.needs or ()),
+                api_key_ids=frozenset(k.pk for k in r.api_keys.all()),
+                budget_states=frozenset(r.budget_states or ()),
+                start=r.start_time,
+                end=r.end_time,
+            ),
+            alias=r.alias,
+            candidates=route_of(r.name, r.candidates or [], "ordered").candidates,
+            strategy=r.strategy or None,
+        )
+        for r in RoutingRule.objects.for_workspace(workspace)
+        .filter(enabled=True)
+        .prefetch_related("api_keys")
+    )
+    budgets = tuple(
+        ScopedBudget(
+            Budget(
+                name=b.name,
+                scope=ScopeKind(b.scope),
+                scope_id=b.scope_id or 0,
+                period=Period(b.period),
+                hard_limit=micro_usd(b.hard_limit_usd) if b.hard_limit_usd else None,
+                soft_limit=micro_usd(b.soft_limit_usd) if b.soft_limit_usd else None,
+            ),
+            b.pk,
+        )
+        for b in SpendBudget.objects.for_workspace(workspace).filter(enabled=True)
+    )
+    key_limits = {
+        pk: (rpm, tpm)
+        for pk, rpm, tpm in ApiKey.objects.filter(workspace=workspace, revoked_at__isnull=True)
+        .exclude(requests_per_minute__isnull=True, tokens_per_minute__isnull=True)
+        .values_list("pk", "requests_per_minute", "tokens_per_minute")
+    }
+    return WorkspaceRouting(
+        aliases=aliases,
+        rules=rules,
+        deployments=deployments,
+        budgets=budgets,
+        key_limits=key_limits,
+        tokens_per_day=workspace.tokens_per_day,
+    )
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]

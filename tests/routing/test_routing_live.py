@@ -1,0 +1,191 @@
+"""Routing and reliability drills through the live hub and the simulated provider: aliases,
+strategies, rules, fallback, retries, breakers, limits and budgets."""
+
+from __future__ import annotations
+
+import json
+import time
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from providers.models import ProviderModel
+from routing.models import ModelAlias, RoutingRule, SpendBudget
+from tests.routing.conftest import recorded_usage, wire_provider
+from tests.simulated import Simulator
+from workspaces.models import ApiKey
+
+USER = [{"role": "user", "content": "route me please"}]
+
+
+def call(gateway, model: str, *, key: str | None = None, headers=None, **body) -> httpx.Response:  # type: ignore[no-untyped-def]
+    return httpx.post(
+        f"{gateway.v1}/chat/completions",
+        json={"model": model, "messages": USER, **body},
+        headers={"Authorization": f"Bearer {key or gateway.key}", **(headers or {})},
+        timeout=30,
+    )
+
+
+def alias(gateway, name: str, models: list[str], strategy: str = "ordered", **extra) -> ModelAlias:  # type: ignore[no-untyped-def]
+    return ModelAlias.objects.create(
+        workspace=gateway.workspace, name=name, strategy=strategy,
+        candidates=[{"model": m, **extra.get(m, {})} for m in models],
+    )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _fresh_breakers():
+    """Breakers are process-wide; each drill starts with all of them closed."""
+    from routing.live_stats import stats_reset
+    from routing.reliability import backends
+
+    backends._local_breakers.__init__()  # type: ignore[misc]
+    stats_reset()
+    yield
+
+
+def test_an_alias_falls_back_inside_the_same_request(gateway):
+    alias(gateway, "safe", ["sim/fault-500", "sim/echo"])
+    response = call(gateway, "safe")
+    assert response.status_code == 200
+    assert response.headers["x-hub-model"] == "echo"
+    assert response.headers["x-hub-route"] == "alias=safe strategy=ordered"
+    [record] = recorded_usage(model="safe")
+    assert [a["model"] for a in record.attempts][-1] == "echo"
+    assert record.attempts[0]["error_class"] == "http_500"
+    assert record.route == "alias=safe strategy=ordered" and record.route_reason
+
+
+def test_the_cost_strategy_picks_the_cheapest_and_says_so(gateway):
+    ProviderModel.objects.filter(provider=gateway.provider, name="fault-503").update(
+        input_price_per_mtok=Decimal("50"), output_price_per_mtok=Decimal("50")
+    )
+    alias(gateway, "cheap", ["sim/fault-503", "sim/echo"], strategy="cost")
+    response = call(gateway, "cheap")
+    assert response.status_code == 200 and response.headers["x-hub-model"] == "echo"
+    assert "cheapest" in response.headers["x-hub-route-reason"]
+
+
+def test_a_rule_on_the_task_tag_reroutes_an_alias(gateway):
+    alias(gateway, "auto", ["sim/fault-500"])
+    alias(gateway, "summariser", ["sim/echo"])
+    RoutingRule.objects.create(
+        workspace=gateway.workspace, name="summaries", tasks=["summarise"], alias="summariser"
+    )
+    response = call(gateway, "auto", headers={"x-hub-task": "summarise"})
+    assert response.status_code == 200
+    assert response.headers["x-hub-route"].startswith("rule=summaries alias=summariser")
+
+
+def test_a_candidate_too_small_for_the_prompt_is_skipped(gateway):
+    ProviderModel.objects.filter(provider=gateway.provider, name="fault-500").update(
+        context_window=8
+    )
+    alias(gateway, "sized", ["sim/fault-500", "sim/echo"])
+    response = call(gateway, "sized", max_tokens=100)
+    assert response.status_code == 200 and response.headers["x-hub-model"] == "echo"
+    assert "skipped" in response.headers["x-hub-route-reason"]
+    too_big = call(gateway, "sim/fault-500", max_tokens=100)
+    assert too_big.status_code == 400 and too_big.json()["error"]["code"] == "no_candidate"
+
+
+def test_aliases_are_listed_with_the_models(gateway):
+    alias(gateway, "fast", ["sim/echo"])
+    listed = httpx.get(f"{gateway.v1}/models", headers={"Authorization": f"Bearer {gateway.key}"})
+    fast = next(m for m in listed.json()["data"] if m["id"] == "fast")
+    assert fast["owned_by"] == "alias" and fast["candidates"] == ["sim/echo"]
+    assert call(gateway, "nope").status_code == 404
+
+
+def test_retry_after_is_honoured_on_the_same_candidate(gateway, tmp_path):
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps({"sequence": ["429", "ok"]}))
+    sim = Simulator("--script", str(script))
+    try:
+        wire_provider(gateway.workspace, slug="scripted", base_url=sim.url)
+        started = time.perf_counter()
+        response = call(gateway, "scripted/echo")
+        elapsed = time.perf_counter() - started
+    finally:
+        sim.stop()
+    assert response.status_code == 200
+    assert elapsed >= 0.9  # waited the provider's Retry-After: 1
+    [record] = recorded_usage(model="scripted/echo")
+    assert [a["error_class"] for a in record.attempts] == ["http_429", None]
+
+
+def test_the_breaker_opens_then_a_probe_closes_it(gateway, tmp_path, settings):
+    settings.HUB_BREAKER_FAILURES = 3
+    settings.HUB_BREAKER_COOLDOWN = 1.0
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps({"sequence": ["500"] * 4}))
+    sim = Simulator("--script", str(script))
+    try:
+        wire_provider(gateway.workspace, slug="flaky", base_url=sim.url)
+        first, second = call(gateway, "flaky/echo"), call(gateway, "flaky/echo")
+        assert (first.status_code, second.status_code) == (502, 502)
+        started = time.perf_counter()
+        blocked = call(gateway, "flaky/echo")
+        assert blocked.status_code == 503 and blocked.json()["error"]["code"] == "circuit_open"
+        assert time.perf_counter() - started < 0.5  # refused without calling the provider
+        time.sleep(1.1)
+        probe = call(gateway, "flaky/echo")  # the script is used up: the provider recovered
+        assert probe.status_code == 200
+        assert call(gateway, "flaky/echo").status_code == 200
+    finally:
+        sim.stop()
+
+
+def test_an_open_breaker_sends_an_alias_to_its_fallback_at_once(gateway, settings):
+    settings.HUB_BREAKER_FAILURES = 2
+    for _ in range(2):
+        call(gateway, "sim/fault-503")
+    alias(gateway, "resilient", ["sim/fault-503", "sim/echo"])
+    response = call(gateway, "resilient")
+    assert response.status_code == 200 and response.headers["x-hub-model"] == "echo"
+    [record] = recorded_usage(model="resilient")
+    assert [a["model"] for a in record.attempts] == ["echo"]  # the open one was not tried
+
+
+def test_requests_per_minute_limit_is_429_with_retry_after(gateway):
+    ApiKey.objects.filter(workspace=gateway.workspace).update(requests_per_minute=2)
+    statuses = [call(gateway, "sim/echo").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    limited = call(gateway, "sim/echo")
+    assert limited.json()["error"]["code"] == "rate_limit_exceeded"
+    assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_workspace_daily_token_quota(gateway):
+    type(gateway.workspace).objects.filter(pk=gateway.workspace.pk).update(tokens_per_day=50)
+    statuses = [call(gateway, "sim/echo", max_tokens=20).status_code for _ in range(5)]
+    assert statuses[0] == 200 and 429 in statuses
+
+
+def test_a_hard_budget_under_concurrency_overshoots_by_at_most_one_call(gateway):
+    limit = Decimal("0.002")
+    SpendBudget.objects.create(
+        workspace=gateway.workspace, name="Team", period="day", hard_limit_usd=limit
+    )
+    with httpx.Client(timeout=30) as client:
+
+        def one(_: int) -> httpx.Response:
+            return client.post(
+                f"{gateway.v1}/chat/completions",
+                json={"model": "sim/echo", "messages": USER, "max_tokens": 20},
+                headers={"Authorization": f"Bearer {gateway.key}"},
+            )
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(50) as pool:
+            responses = list(pool.map(one, range(50)))
+    ok = [r for r in responses if r.status_code == 200]
+    refused = [r for r in responses if r.status_code == 429]
+    assert ok and refused and len(ok) + len(refused) == 50
+    assert "Team" in refused[0].json()["error"]["message"]
+    spent = sum(Decimal(r.headers["x-hub-cost-usd"]) for r in ok)
+    one_call = max(Decimal(r.headers["x-hub-cost-usd"]) for r in ok)
+    assert spent <= limit + one_call
