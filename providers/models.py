@@ -126,3 +126,7 @@ class ProviderModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider.slug}/{self.name}"
+
+
+# Health rows live in their own package; imported here so Django registers them with the app.
+from providers.health.models import HealthCheck as HealthCheck  # noqa: E402
