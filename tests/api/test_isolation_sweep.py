@@ -15,6 +15,8 @@ import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from analytics.alerts.services import alert_raise
+from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests import factories
 from tests.api.conftest import ALL_SCOPES, assert_openai_error, make_key
 from workspaces import services
@@ -81,6 +83,12 @@ def workspace_b(other_workspace):  # type: ignore[no-untyped-def]
     actor_b = factories.owner_actor(other_workspace)
     services.invitation_create(actor=actor_b, email="b@example.com")
     make_key(owner_b, other_workspace, ALL_SCOPES)
+    alert_raise(workspace=other_workspace, key="budget:1", state="80", title="B alert", text="")
+    ModelAlias.objects.create(
+        workspace=other_workspace, name="b-fast", candidates=[{"model": "x/y"}]
+    )
+    RoutingRule.objects.create(workspace=other_workspace, name="b-rule", alias="b-fast")
+    SpendBudget.objects.create(workspace=other_workspace, name="B budget", hard_limit_usd=5)
     return other_workspace
 
 
@@ -115,6 +123,9 @@ def test_sweep_finds_every_workspace_endpoint():
         "keys/<int:pk>/",
         "providers/<int:pk>/",
         "credentials/<int:pk>/",
+        "providers/<int:pk>/health/",
+        "notifications/<int:pk>/read/",
+        "alert-settings/",
     ):
         assert any(route.endswith(expected) for route in routes), expected
 
