@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("providers.api_urls")),
     path("", include("providers.local.api_urls")),
     path("", include("analytics.api_urls")),
+    path("", include("routing.api_urls")),
 ]
