@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("workspaces.urls")),
     path("", include("providers.urls")),
     path("", include("providers.local.urls")),
+    path("", include("providers.health.urls")),
+    path("", include("analytics.alerts.urls")),
 ]
 
 handler404 = "hub.views.not_found"

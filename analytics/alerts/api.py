@@ -6,8 +6,6 @@ itself the key to post into a channel, so responses carry only a hint of it.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +20,7 @@ from workspaces.roles import Permission
 
 
 class AlertSettingsSerializer(serializers.ModelSerializer):
-    webhook_url_hint = serializers.SerializerMethodField()
+    webhook_url_hint = serializers.CharField(read_only=True, help_text="Only the host is shown.")
 
     class Meta:
         model = AlertSettings
@@ -30,13 +28,6 @@ class AlertSettingsSerializer(serializers.ModelSerializer):
             "email_enabled", "webhook_url_hint", "latency_threshold_ms",
             "error_rate_threshold", "cooldown_minutes", "updated_at",
         )  # fmt: skip
-
-    def get_webhook_url_hint(self, settings: AlertSettings) -> str:
-        """``https://hooks.example.com/…``, or empty when no webhook is set."""
-        if not settings.webhook_url:
-            return ""
-        parts = urlsplit(settings.webhook_url)
-        return f"{parts.scheme}://{parts.netloc}/…"
 
 
 class AlertSettingsWriteSerializer(serializers.ModelSerializer):

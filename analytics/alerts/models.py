@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -46,6 +48,15 @@ class AlertSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Alert settings of {self.workspace}"
+
+    @property
+    def webhook_url_hint(self) -> str:
+        """``https://hooks.example.com/…``: a webhook URL's path is its secret, so only the
+        host is ever shown."""
+        if not self.webhook_url:
+            return ""
+        parts = urlsplit(self.webhook_url)
+        return f"{parts.scheme}://{parts.netloc}/…"
 
 
 class AlertState(models.Model):
