@@ -9,7 +9,7 @@ agents and RAG call ``chat``/``chat_stream``/``embed`` here, never an adapter.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
@@ -69,9 +69,19 @@ async def api_embeddings(request: HttpRequest) -> HttpResponse:
     return response
 
 
-async def chat(*, actor: Actor, body: JSON, source: str = UsageSource.CHAT, task: str = "") -> JSON:
-    """One complete chat.completion for a signed-in user; raises ApiError on failure."""
+async def chat(
+    *,
+    actor: Actor,
+    body: JSON,
+    source: str = UsageSource.CHAT,
+    task: str = "",
+    on_log: Callable[[CallLog], None] | None = None,
+) -> JSON:
+    """One complete chat.completion for a signed-in user; raises ApiError on failure.
+    ``on_log`` receives the call's CallLog first (request id, provider, tokens, cost)."""
     log = CallLog(source=source, caller=Caller.from_actor(actor))
+    if on_log is not None:
+        on_log(log)
     try:
         body = OPENAI.request_to_openai({**body, "stream": False})
         log.model = body["model"]
@@ -87,11 +97,19 @@ async def chat(*, actor: Actor, body: JSON, source: str = UsageSource.CHAT, task
 
 
 async def chat_stream(
-    *, actor: Actor, body: JSON, source: str = UsageSource.CHAT, task: str = ""
+    *,
+    actor: Actor,
+    body: JSON,
+    source: str = UsageSource.CHAT,
+    task: str = "",
+    on_log: Callable[[CallLog], None] | None = None,
 ) -> AsyncIterator[JSON]:
     """chat.completion.chunk dicts for a signed-in user as they arrive. Errors before the first
-    chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict."""
+    chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict.
+    ``on_log`` receives the call's CallLog first; it is complete once the stream has ended."""
     log = CallLog(source=source, caller=Caller.from_actor(actor), stream=True)
+    if on_log is not None:
+        on_log(log)
     try:
         body = OPENAI.request_to_openai({**body, "stream": True})
         log.model = body["model"]
