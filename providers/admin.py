@@ -57,3 +57,17 @@ class ProviderAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "base_url", "workspace__name"]
     list_editable = ["enabled", "priority"]
     autocomplete_fields = ["workspace", "credential"]
+    actions = ["sync_models"]
+
+    @admin.action(description="Sync models from the selected providers")
+    def sync_models(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        from providers.adapters.base import UpstreamError
+        from providers.catalog import sync_models
+
+        for provider in queryset.select_related("credential"):
+            try:
+                result = sync_models(provider)
+            except UpstreamError as error:
+                self.message_user(request, f"{provider}: {error.message}", level="error")
+                continue
+            self.message_user(request, f"{provider}: {result.listed} listed, {result.added} new.")

@@ -78,6 +78,26 @@ class ProviderDetailView(_ProviderView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class ProviderSyncModelsView(_ProviderView):
+    """POST: list the provider's models now and merge them into the catalog."""
+
+    required_permissions = {"POST": Permission.MANAGE_PROVIDERS}
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, workspace_slug: str, pk: int) -> Response:
+        from providers.adapters.base import UpstreamError
+
+        try:
+            result = services.provider_sync_models(actor=self.actor, provider=self.object)
+        except UpstreamError as error:
+            return Response(
+                {"error": {"message": f"Provider {self.object.slug!r}: {error.message}",
+                           "type": "upstream_error", "code": "sync_failed", "param": None}},
+                status=status.HTTP_502_BAD_GATEWAY,
+            )  # fmt: skip
+        return Response({"listed": result.listed, "added": result.added, "updated": result.updated})
+
+
 class _CredentialView(WorkspaceScopedView):
     queryset = Credential.objects.none()
     serializer_class = CredentialSerializer

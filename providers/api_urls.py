@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path(f"{WS}/providers/<int:pk>/", api.ProviderDetailView.as_view(), name="api-provider-detail"),
     path(
+        f"{WS}/providers/<int:pk>/sync-models/",
+        api.ProviderSyncModelsView.as_view(),
+        name="api-provider-sync-models",
+    ),
+    path(
         f"{WS}/providers/<int:pk>/health/",
         health_api.ProviderHealthDetailView.as_view(),
         name="api-provider-health",

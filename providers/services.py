@@ -150,3 +150,11 @@ def credential_update(
 def credential_delete(*, actor: Actor, credential: Credential) -> None:
     _require_manage(actor)
     credential.delete()
+
+
+def provider_sync_models(*, actor: Actor, provider: Provider):  # type: ignore[no-untyped-def]
+    """Refresh the provider's catalog now; raises UpstreamError when the provider fails."""
+    from providers.catalog import sync_models
+
+    _require_manage(actor)
+    return sync_models(provider)

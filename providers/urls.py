@@ -20,6 +20,11 @@ urlpatterns = [
         name="provider-edit",
     ),
     path(
+        f"{WS}/providers/<int:provider_id>/sync/",
+        views.ProviderSyncView.as_view(),
+        name="provider-sync",
+    ),
+    path(
         f"{WS}/providers/<int:provider_id>/delete/",
         views.ProviderDeleteView.as_view(),
         name="provider-delete",

@@ -102,6 +102,29 @@ class ProviderEditView(_ProviderPage):
         return self.render_page({"form": form, "provider": self.object}, status=400)
 
 
+class ProviderSyncView(_ProviderPage):
+    """POST: list the provider's models now and merge them into the catalog."""
+
+    object_kwarg = "provider_id"
+    permissions = {"POST": Permission.MANAGE_PROVIDERS}
+
+    def post(self, request: HttpRequest, workspace_slug: str, provider_id: int) -> HttpResponse:
+        from providers.adapters.base import UpstreamError
+
+        try:
+            result = services.provider_sync_models(actor=self.actor, provider=self.object)
+        except UpstreamError as error:
+            messages.error(
+                request, f"Could not list the models of {self.object.name}: {error.message}"
+            )
+        else:
+            messages.success(
+                request,
+                f"{result.listed} models listed: {result.added} new, {result.updated} updated.",
+            )
+        return redirect("provider-detail", workspace_slug, provider_id)
+
+
 class ProviderDeleteView(_ProviderPage):
     object_kwarg = "provider_id"
     template_name = "providers/confirm_delete.html"

@@ -122,3 +122,29 @@ def test_make_run_without_the_simulator(workspace, monkeypatch):
     monkeypatch.setenv("HUB_SIMULATOR", "false")
     assert prepare_embedded_services(workspace=workspace) == []
     assert not Provider.objects.filter(workspace=workspace).exists()
+
+
+def test_sync_models_from_rest_page_and_admin(workspace, owner, simulator, client):
+    provider = simulated(workspace, simulator)
+    member = factories.add_member(workspace, "member")
+    client.force_login(member)
+    api = f"/api/workspaces/{workspace.slug}/providers/{provider.pk}/sync-models/"
+    assert client.post(api).status_code == 403
+    client.force_login(owner)
+    assert client.post(api).json() == {"listed": 3, "added": 3, "updated": 0}
+    page = client.post(f"/w/{workspace.slug}/providers/{provider.pk}/sync/", follow=True)
+    assert "3 models listed: 0 new, 3 updated." in page.content.decode()
+    Provider.objects.filter(pk=provider.pk).update(base_url="http://127.0.0.1:9")
+    failed = client.post(api)
+    assert failed.status_code == 502 and "could not connect" in failed.json()["error"]["message"]
+
+
+def test_sync_models_admin_action(workspace, simulator, client):
+    provider = simulated(workspace, simulator)
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+    response = client.post(
+        "/admin/providers/provider/",
+        {"action": "sync_models", "_selected_action": [provider.pk]},
+        follow=True,
+    )
+    assert "3 listed, 3 new." in response.content.decode()
