@@ -83,6 +83,7 @@ class NotificationLevel(models.TextChoices):
     INFO = "info", "Info"
     WARNING = "warning", "Warning"
     ERROR = "error", "Error"
+    CRITICAL = "critical", "Critical"
 
 
 class Notification(models.Model):
