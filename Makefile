@@ -8,6 +8,8 @@ HUB_HOST ?= 127.0.0.1
 HUB_PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export LITELLM_LOCAL_MODEL_COST_MAP := True
+# llama-cpp-python compiles llama.cpp (minutes); use every core. pip caches the built wheel.
+export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run test lint format install install-dev clean
 
@@ -21,8 +23,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# The tests also run real llama.cpp (the local extra) on tiny generated models.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,local]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.db import models
 
 
@@ -32,7 +34,9 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     ProviderKind.PERPLEXITY: "https://api.perplexity.ai",
     ProviderKind.OPENROUTER: "https://openrouter.ai/api/v1",
     ProviderKind.OLLAMA: "http://127.0.0.1:11434/v1",
-    ProviderKind.LOCAL: "http://127.0.0.1:8088/v1",
+    # compose.yaml sets HUB_INFERENCE_URL=http://inference:8088 for the scaled stack.
+    ProviderKind.LOCAL: os.environ.get("HUB_INFERENCE_URL", "http://127.0.0.1:8088").rstrip("/")
+    + "/v1",
     ProviderKind.SIMULATED: "http://127.0.0.1:8099",
 }
 

@@ -10,7 +10,7 @@ from types import ModuleType
 
 from providers.simulator import anthropic_wire, content, gemini_wire, openai_wire
 from providers.simulator.content import JSON
-from providers.simulator.exchange import ConnectionCut, Exchange, Receive, Send
+from providers.simulator.exchange import ConnectionCut, Exchange, Receive, Send, lifespan
 from providers.simulator.faults import SLOW_FIRST_TOKEN_S, FaultPlan
 
 GEMINI_CALL = re.compile(r"^/v1beta/models/(?P<model>[^:/]+):(?P<method>\w+)$")
@@ -28,7 +28,7 @@ class Simulator:
 
     async def __call__(self, scope: JSON, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -143,13 +143,3 @@ class Simulator:
     async def pace(self, tokens: int) -> None:
         if self.tokens_per_second > 0 and tokens:
             await asyncio.sleep(tokens / self.tokens_per_second)
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

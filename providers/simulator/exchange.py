@@ -97,3 +97,16 @@ def sse(data: JSON | str, event: str | None = None) -> bytes:
     text = data if isinstance(data, str) else json.dumps(data)
     prefix = f"event: {event}\n" if event else ""
     return f"{prefix}data: {text}\n\n".encode()
+
+
+async def lifespan(receive: Receive, send: Send, on_startup=None) -> None:  # type: ignore[no-untyped-def]
+    """Answer ASGI lifespan events; ``on_startup`` (a coroutine function) runs once at start."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            if on_startup is not None:
+                await on_startup()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

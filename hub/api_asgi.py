@@ -1,0 +1,39 @@
+"""The /v1 model API skips Django's middleware stack.
+
+Each synchronous middleware costs a thread hop per request in an async view (about 15 hops
+for the stack the pages need: sessions, CSRF, messages…). The /v1 views authenticate API
+keys themselves, need no session, cookie or CSRF, and answer JSON errors, so they are served
+by a second handler built with no middleware at all. Pages keep the full stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIHandler
+
+API_PREFIXES = ("/v1/",)
+
+
+class MiddlewareFreeASGIHandler(ASGIHandler):
+    def load_middleware(self, is_async: bool = False) -> None:
+        full = settings.MIDDLEWARE
+        settings.MIDDLEWARE = []
+        try:
+            super().load_middleware(is_async=is_async)
+        finally:
+            settings.MIDDLEWARE = full
+
+
+def split_api_traffic(pages_app: Any) -> Any:
+    """An ASGI app sending /v1 requests to the middleware-free handler, the rest to pages."""
+    api_app = MiddlewareFreeASGIHandler()
+
+    async def app(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(API_PREFIXES):
+            await api_app(scope, receive, send)
+        else:
+            await pages_app(scope, receive, send)
+
+    return app
