@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from providers.models import Credential, Provider
+from providers.models import Credential, LocalModelFile, Provider
 
 
 class CredentialAdminForm(forms.ModelForm):
@@ -71,3 +71,10 @@ class ProviderAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{provider}: {error.message}", level="error")
                 continue
             self.message_user(request, f"{provider}: {result.listed} listed, {result.added} new.")
+
+
+@admin.register(LocalModelFile)
+class LocalModelFileAdmin(admin.ModelAdmin):
+    list_display = ["path", "note", "enabled", "created_at"]
+    list_filter = ["enabled"]
+    search_fields = ["path", "note"]

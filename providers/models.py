@@ -130,3 +130,30 @@ class ProviderModel(models.Model):
 
 # Health rows live in their own package; imported here so Django registers them with the app.
 from providers.health.models import HealthCheck as HealthCheck  # noqa: E402
+
+
+class LocalModelFile(models.Model):
+    """A GGUF file outside the models directory that the inference worker should serve too.
+
+    Site-wide (the worker serves every workspace): only site administrators add these, in
+    the admin, because a path names a file on the worker's machine.
+    """
+
+    path = models.CharField(
+        max_length=1000, unique=True, help_text="Absolute path to a .gguf file."
+    )
+    note = models.CharField(max_length=200, blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.path
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.path.startswith("/") or not self.path.endswith(".gguf"):
+            raise ValidationError({"path": "Give an absolute path to a .gguf file."})

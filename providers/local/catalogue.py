@@ -25,16 +25,46 @@ class LocalCatalogue:
         return grouped
 
 
+_headers: dict[tuple[Path, float, int], GGUFInfo | str] = {}  # (path, mtime, size) -> result
+
+
 def catalogue_scan(directories: Iterable[Path], extra_files: Iterable[Path] = ()) -> LocalCatalogue:
-    """Read every ``*.gguf`` header; broken files are listed with the reason, not raised."""
+    """Read every ``*.gguf`` header; broken files are listed with the reason, not raised.
+    Headers are remembered by path, mtime and size, so rescanning often is cheap."""
     catalogue = LocalCatalogue()
     paths = [p for d in directories if d.is_dir() for p in sorted(d.rglob("*.gguf"))]
-    for path in [*paths, *extra_files]:
+    for path in [*paths, *(Path(p) for p in extra_files)]:
         try:
-            info = gguf_info(path)
-        except GGUFError as error:
-            catalogue.rejected[path.name] = str(error)
-            logger.warning("skipping %s", error)
+            stat = path.stat()
+        except OSError as error:
+            catalogue.rejected[path.name] = f"{path} cannot be read ({error.strerror})"
             continue
-        catalogue.models[info.id] = info
+        key = (path, stat.st_mtime, stat.st_size)
+        if key not in _headers:
+            try:
+                _headers[key] = gguf_info(path)
+            except GGUFError as error:
+                _headers[key] = str(error)
+                logger.warning("skipping %s", error)
+        found = _headers[key]
+        if isinstance(found, str):
+            catalogue.rejected[path.name] = found
+        else:
+            catalogue.models[found.id] = found
     return catalogue
+
+
+def registered_files() -> list[Path]:
+    """GGUF files site administrators registered in the admin (LocalModelFile)."""
+    from django.db import DatabaseError
+
+    from providers.models import LocalModelFile
+
+    try:
+        return [
+            Path(p)
+            for p in LocalModelFile.objects.filter(enabled=True).values_list("path", flat=True)
+        ]
+    except DatabaseError:  # the worker keeps serving the directory when the database is away
+        logger.warning("could not read registered model files from the database")
+        return []

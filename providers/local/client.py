@@ -10,7 +10,7 @@ import httpx
 from providers.adapters.registry import api_root
 from providers.models import Provider
 
-ACTIONS = ("load", "unload", "pin", "unpin")
+ACTIONS = ("load", "unload", "pin", "unpin", "rescan")
 
 
 class WorkerUnavailable(Exception):

@@ -195,6 +195,11 @@ class ModelManager:
             self.unload(key)
         return expired
 
+    def rescan(self, catalogue: LocalCatalogue) -> None:
+        """Take a fresh scan of the models on disk; loaded models stay loaded."""
+        with self._lock:
+            self.catalogue = catalogue
+
     def status(self) -> dict[str, Any]:
         return {
             "hardware": self.hardware.as_json(),

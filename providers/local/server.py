@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from providers.local import generate
+from providers.local.catalogue import LocalCatalogue
 from providers.local.manager import LocalModelError, ModelManager
 from providers.simulator.exchange import Exchange, lifespan, sse
 
@@ -31,8 +33,15 @@ def _error(status: int, message: str) -> JSON:
 
 
 class InferenceWorker:
-    def __init__(self, manager: ModelManager, *, token: str | None = None) -> None:
+    def __init__(
+        self,
+        manager: ModelManager,
+        *,
+        token: str | None = None,
+        rescan: Callable[[], LocalCatalogue] | None = None,
+    ) -> None:
         self.manager = manager
+        self.rescan = rescan
         self.token = token if token is not None else os.environ.get("HUB_INFERENCE_TOKEN", "")
 
     async def __call__(self, scope: JSON, receive: Any, send: Any) -> None:
@@ -52,9 +61,15 @@ class InferenceWorker:
         async def expire_forever() -> None:
             while True:
                 await asyncio.sleep(HOUSEKEEPING_SECONDS)
-                await asyncio.to_thread(self.manager.expire_idle)
+                await asyncio.to_thread(self.housekeeping)
 
         self._housekeeping = asyncio.get_running_loop().create_task(expire_forever())
+
+    def housekeeping(self) -> None:
+        """Unload idle models; pick up GGUF files dropped into the folder or registered."""
+        self.manager.expire_idle()
+        if self.rescan is not None:
+            self.manager.rescan(self.rescan())
 
     async def route(self, exchange: Exchange) -> None:
         method, path = exchange.method, exchange.path
@@ -93,6 +108,10 @@ class InferenceWorker:
         if action == "load":
             loaded = await asyncio.to_thread(self.manager.acquire, model)
             await exchange.respond(200, loaded.as_json())
+            return
+        if action == "rescan" and self.rescan is not None:
+            await asyncio.to_thread(self.housekeeping)
+            await exchange.respond(200, {"ok": True, "models": len(self.manager.catalogue.models)})
             return
         done = {
             "unload": lambda: self.manager.unload(model),

@@ -57,3 +57,17 @@ def test_hardware_without_a_gpu_is_cpu_only():
     assert hardware.cpu_cores >= 1 and hardware.ram_total_bytes > 0
     if not hardware.gpus:
         assert hardware.gpu_free_bytes == 0
+
+
+@pytest.mark.django_db
+def test_files_registered_in_the_admin_are_served_too(tmp_path, models_dir):
+    from providers.local.catalogue import registered_files
+    from providers.local.tiny_model import write_tiny_llama
+    from providers.models import LocalModelFile
+
+    elsewhere = write_tiny_llama(tmp_path / "elsewhere-F16.gguf", quantisation="F16")
+    LocalModelFile.objects.create(path=str(elsewhere))
+    LocalModelFile.objects.create(path=str(tmp_path / "gone.gguf"))
+    catalogue = catalogue_scan([models_dir], registered_files())
+    assert "elsewhere-F16" in catalogue.models and "tiny-F16" in catalogue.models
+    assert "cannot be read" in catalogue.rejected["gone.gguf"]

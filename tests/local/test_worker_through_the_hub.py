@@ -102,3 +102,17 @@ def test_system_page_and_api(local, worker, client):  # type: ignore[no-untyped-
         ).status_code
         == 400
     )
+
+
+def test_a_file_dropped_into_the_folder_appears_after_a_rescan(tmp_path):
+    from providers.local.tiny_model import write_tiny_llama
+    from tests.local.conftest import Worker
+
+    fresh = Worker(tmp_path)
+    try:
+        assert httpx.get(f"{fresh.url}/models").json()["data"] == []
+        write_tiny_llama(tmp_path / "dropped-F16.gguf", quantisation="F16")
+        assert httpx.post(f"{fresh.url}/system/rescan", json={}).json()["models"] == 1
+        assert [m["id"] for m in httpx.get(f"{fresh.url}/models").json()["data"]] == ["dropped-F16"]
+    finally:
+        fresh.stop()

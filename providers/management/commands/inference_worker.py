@@ -42,13 +42,17 @@ class Command(BaseCommand):
             ) from None
         import uvicorn
 
-        from providers.local.catalogue import catalogue_scan
+        from providers.local.catalogue import catalogue_scan, registered_files
         from providers.local.manager import ModelManager
         from providers.local.server import InferenceWorker
 
         models_dir = Path(options["models_dir"] or settings.DATA_DIR / "models")
         models_dir.mkdir(parents=True, exist_ok=True)
-        catalogue = catalogue_scan([models_dir])
+
+        def scan():  # type: ignore[no-untyped-def]
+            return catalogue_scan([models_dir], registered_files())
+
+        catalogue = scan()
         manager = ModelManager(
             catalogue,
             memory_budget=options["memory_budget_mb"] * 2**20 or None,
@@ -65,6 +69,6 @@ class Command(BaseCommand):
         for name, why in catalogue.rejected.items():
             self.stderr.write(f"skipped {name}: {why}")
         uvicorn.run(
-            InferenceWorker(manager), host=options["host"], port=options["port"],
+            InferenceWorker(manager, rescan=scan), host=options["host"], port=options["port"],
             log_level="warning", access_log=False, timeout_graceful_shutdown=5,
         )  # fmt: skip
