@@ -23,6 +23,18 @@ def simulator_port() -> int | None:
     return int(os.environ.get("HUB_SIMULATOR_PORT", "8099"))
 
 
+def local_worker_port() -> int | None:
+    """The inference worker's port when llama-cpp-python is installed (the ``local`` extra)
+    and HUB_LOCAL_WORKER is not false; None otherwise."""
+    import importlib.util
+
+    if os.environ.get("HUB_LOCAL_WORKER", "true").strip().lower() in {"0", "false", "no", "off"}:
+        return None
+    if importlib.util.find_spec("llama_cpp") is None:
+        return None
+    return int(os.environ.get("HUB_LOCAL_WORKER_PORT", "8088"))
+
+
 def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, list[str]]:
     """Command lines for web, the simulated provider and (optionally) the Celery worker with
     embedded beat."""
@@ -48,6 +60,11 @@ def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, 
             python, "manage.py", "simulate_provider", "--port", str(sim_port),
             "--latency-ms", "120", "--tokens-per-second", "60",
         ]  # fmt: skip
+    worker_port = local_worker_port()
+    if worker_port is not None:
+        processes["inference"] = [
+            python, "manage.py", "inference_worker", "--port", str(worker_port),
+        ]  # fmt: skip
     if with_worker:
         processes["worker"] = [
             python,
@@ -70,11 +87,50 @@ def prepare_embedded_services(*, workspace: Workspace) -> list[str]:
     from hub.schedules import periodic_tasks_ensure
 
     periodic_tasks_ensure()
+    notes = []
     sim_port = simulator_port()
-    if sim_port is None:
-        return []
-    provider = simulated_provider_register(workspace, f"http://127.0.0.1:{sim_port}")
-    return [f"simulated provider: {provider.name} ({provider.base_url}), try model simulated/echo"]
+    if sim_port is not None:
+        provider = simulated_provider_register(workspace, f"http://127.0.0.1:{sim_port}")
+        notes.append(
+            f"simulated provider: {provider.name} ({provider.base_url}), try model simulated/echo"
+        )
+    worker_port = local_worker_port()
+    if worker_port is not None:
+        count = local_provider_register(workspace, f"http://127.0.0.1:{worker_port}/v1")
+        notes.append(f"local models: {count} GGUF files in {local_models_dir()} (provider 'local')")
+    return notes
+
+
+def local_models_dir():  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(os.environ.get("HUB_MODELS_DIR") or settings.DATA_DIR / "models")
+
+
+def local_provider_register(workspace: Workspace, base_url: str) -> int:
+    """The "Local" provider and the GGUF models on disk in its catalog; returns their count."""
+    from providers.adapters.base import ModelInfo
+    from providers.catalog import catalog_merge
+    from providers.kinds import ProviderKind
+    from providers.local.catalogue import catalogue_scan, registered_files
+    from providers.models import Provider
+
+    directory = local_models_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    provider, _ = Provider.objects.get_or_create(
+        workspace=workspace,
+        slug="local",
+        defaults={"kind": ProviderKind.LOCAL, "name": "Local (llama.cpp)", "base_url": base_url},
+    )
+    found = catalogue_scan([directory], registered_files()).models.values()
+    catalog_merge(
+        provider,
+        [ModelInfo(id=i.id, context_window=i.context_length, is_embedding=i.is_embedding_model,
+                   input_price_per_mtok=Decimal(0), output_price_per_mtok=Decimal(0)) for i in found],
+    )  # fmt: skip
+    return len(found)
 
 
 def simulated_provider_register(workspace: Workspace, base_url: str):  # type: ignore[no-untyped-def]

@@ -71,3 +71,22 @@ def test_files_registered_in_the_admin_are_served_too(tmp_path, models_dir):
     catalogue = catalogue_scan([models_dir], registered_files())
     assert "elsewhere-F16" in catalogue.models and "tiny-F16" in catalogue.models
     assert "cannot be read" in catalogue.rejected["gone.gguf"]
+
+
+@pytest.mark.django_db
+def test_make_run_registers_the_local_provider_with_the_models_on_disk(models_dir, monkeypatch):
+    from hub.embedded import embedded_processes, prepare_embedded_services
+    from providers.models import Provider
+    from tests import factories
+
+    monkeypatch.setenv("HUB_MODELS_DIR", str(models_dir))
+    monkeypatch.setenv("HUB_SIMULATOR", "false")
+    workspace = factories.make_workspace("Default")
+    notes = prepare_embedded_services(workspace=workspace)
+    local = Provider.objects.get(workspace=workspace, slug="local")
+    assert local.kind == "local"
+    assert set(local.models.values_list("name", flat=True)) == {"tiny-F32", "tiny-F16", "other-F16"}
+    assert "3 GGUF files" in notes[0]
+    assert "inference" in embedded_processes(host="127.0.0.1", port=8000, with_worker=False)
+    monkeypatch.setenv("HUB_LOCAL_WORKER", "false")
+    assert "inference" not in embedded_processes(host="127.0.0.1", port=8000, with_worker=False)

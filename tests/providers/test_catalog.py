@@ -120,6 +120,7 @@ def test_make_run_registers_the_simulated_provider_once(workspace, monkeypatch):
 
 def test_make_run_without_the_simulator(workspace, monkeypatch):
     monkeypatch.setenv("HUB_SIMULATOR", "false")
+    monkeypatch.setenv("HUB_LOCAL_WORKER", "false")
     assert prepare_embedded_services(workspace=workspace) == []
     assert not Provider.objects.filter(workspace=workspace).exists()
 
