@@ -8,7 +8,6 @@ Without ``--model`` it writes a random-weight llama big enough (``--embedding``,
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -65,9 +64,10 @@ class Command(BaseCommand):
     def _in_process(self, model: Path, tokens: int, runs: int) -> float:
         import llama_cpp
 
-        llm = llama_cpp.Llama(
-            model_path=str(model), n_ctx=2048, verbose=False, n_threads=os.cpu_count()
-        )
+        from providers.local.hardware import hardware_detect
+
+        threads = hardware_detect().cpu_cores  # as the worker does
+        llm = llama_cpp.Llama(model_path=str(model), n_ctx=2048, verbose=False, n_threads=threads)
         rates = []
         for _ in range(runs + 1):  # the first run warms up
             started, count = time.perf_counter(), 0
