@@ -39,6 +39,8 @@ try:
     HUB_UPSTREAM_TOTAL_TIMEOUT = config.read_positive_float("HUB_UPSTREAM_TOTAL_TIMEOUT", 600.0)
     # Seconds one provider's health check may take before it counts as failed.
     HUB_HEALTH_CHECK_TIMEOUT = config.read_positive_float("HUB_HEALTH_CHECK_TIMEOUT", 10.0)
+    # Attempts per candidate before falling back to the next (the first one included).
+    HUB_RETRY_ATTEMPTS = int(config.read_positive_float("HUB_RETRY_ATTEMPTS", 2))
     # A deployment's circuit breaker opens after this many consecutive failures...
     HUB_BREAKER_FAILURES = int(config.read_positive_float("HUB_BREAKER_FAILURES", 5))
     # ...and lets one probe through after this many seconds.

@@ -31,7 +31,6 @@ from routing.reliability import (
 from routing.reliability.breakers import BreakerConfig, BreakerPermit, CircuitBreaker
 
 logger = logging.getLogger(__name__)
-RETRY_POLICY = RetryPolicy()
 
 
 def adapter_for_candidate(candidate: Candidate) -> ProviderAdapter:
@@ -102,6 +101,7 @@ async def _attempts(
     """Try candidates in order, retrying one with backoff (honouring Retry-After) while that
     may help, skipping those whose breaker is open; yields the first success. Raises the
     client-facing error when no candidate answered."""
+    policy = retry_policy()
     last_error: ApiError | None = None
     for number, candidate in enumerate(candidates, start=1):
         is_last = number == len(candidates)
@@ -110,7 +110,7 @@ async def _attempts(
             log.attempts.append(_skipped_row(len(log.attempts) + 1, candidate))
             last_error = circuit_open(candidate)
             continue
-        for tries in range(1, RETRY_POLICY.max_attempts + 1):
+        for tries in range(1, policy.max_attempts + 1):
             started = log.attempt_started(candidate)
             call_started(candidate.label)
             try:
@@ -119,7 +119,7 @@ async def _attempts(
                 upstream = as_upstream_error(error, candidate)
                 log.attempt_ended(candidate, started, upstream)
                 call_ended(candidate.label, ok=False)
-                action = failure_action(upstream, RETRY_POLICY)
+                action = failure_action(upstream, policy)
                 if action is not FailureAction.FAIL:
                     await _breaker(candidate).record_failure(probe=permit.probe)
                 client_error = api_error_from_upstream(
@@ -129,9 +129,9 @@ async def _attempts(
                     raise client_error from error
                 last_error = client_error
                 if not permit.probe and should_retry_same(
-                    action, tries, upstream.retry_after, RETRY_POLICY
+                    action, tries, upstream.retry_after, policy
                 ):
-                    await asyncio.sleep(retry_delay(tries, upstream.retry_after, RETRY_POLICY))
+                    await asyncio.sleep(retry_delay(tries, upstream.retry_after, policy))
                     continue
                 if is_last:
                     raise client_error from error
@@ -148,6 +148,11 @@ def circuit_open(candidate: Candidate) -> ApiError:
         status=503, code="circuit_open", retry_after=breaker_config().cooldown,
         error_class="circuit_open", provider=candidate.provider_slug,
     )  # fmt: skip
+
+
+def retry_policy() -> RetryPolicy:
+    """Attempts per candidate (the first included) from settings; backoff as RetryPolicy says."""
+    return RetryPolicy(max_attempts=settings.HUB_RETRY_ATTEMPTS)
 
 
 def breaker_config() -> BreakerConfig:

@@ -58,6 +58,9 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "hub.settings"),
+            # Failover is measured alone: no same-candidate retry, no breaker skipping it.
+            "HUB_RETRY_ATTEMPTS": "1",
+            "HUB_BREAKER_FAILURES": "1000000000",
         }
         sim = subprocess.Popen(
             [sys.executable, "manage.py", "simulate_provider", "--port", str(sim_port)],
@@ -74,6 +77,9 @@ class Command(BaseCommand):
             if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
                 os.sched_setaffinity(0, {1})  # keep the load generator off the hub's core
             asyncio.run(self._run(options["requests"], levels, sim_port, hub_port, key))
+            self.stdout.write("failover (c=1, non-streaming):")
+            lines = asyncio.run(_failover(sim_port, hub_port, key, min(options["requests"], 300)))
+            self.stdout.write("\n".join(lines))
         finally:
             for process in (hub, sim):
                 process.terminate()
@@ -101,9 +107,16 @@ class Command(BaseCommand):
             workspace=workspace, slug="bench",
             defaults={"kind": "simulated", "name": "Bench", "base_url": f"http://127.0.0.1:{sim_port}"},
         )  # fmt: skip
-        ProviderModel.objects.update_or_create(
-            workspace=workspace, provider=provider, name="fast",
-            defaults={"input_price_per_mtok": Decimal(1), "output_price_per_mtok": Decimal(2)},
+        for name in ("fast", "fault-500"):
+            ProviderModel.objects.update_or_create(
+                workspace=workspace, provider=provider, name=name,
+                defaults={"input_price_per_mtok": Decimal(1), "output_price_per_mtok": Decimal(2)},
+            )  # fmt: skip
+        from routing.models import ModelAlias
+
+        ModelAlias.objects.update_or_create(
+            workspace=workspace, name="failover",
+            defaults={"candidates": [{"model": "bench/fault-500"}, {"model": "bench/fast"}]},
         )  # fmt: skip
         actor = Actor(user=owner.user, workspace=workspace, role=owner.role)
         _key, raw = services.api_key_create(
@@ -143,6 +156,31 @@ class Command(BaseCommand):
                     f"p99 {gw[2] - up[2]:.2f} ms"
                     + (f", ttft p50 {added_ttft:.2f} ms" if added_ttft is not None else "")
                 )
+
+
+async def _failover(sim_port: int, hub_port: int, key: str, total: int) -> list[str]:
+    """p50 of: a call to the alias [fault-500, fast]; the same fast call alone through the
+    gateway; the failing call straight to the upstream. Failover adds the difference."""
+    auth = {"Authorization": f"Bearer {key}"}
+    gateway = f"http://127.0.0.1:{hub_port}/v1/chat/completions"
+    cases = {
+        "failover": (gateway, auth, "failover"),
+        "fast": (gateway, auth, "bench/fast"),
+        "failing upstream": (f"http://127.0.0.1:{sim_port}/v1/chat/completions", {}, "fault-500"),
+    }
+    p50s = {}
+    async with httpx.AsyncClient(timeout=60) as client:
+        for name, (url, headers, model) in cases.items():
+            timings = []
+            for _ in range(total):
+                started = time.perf_counter()
+                await client.post(url, json={**BODY, "model": model}, headers=headers)
+                timings.append((time.perf_counter() - started) * 1000)
+            p50s[name] = statistics.median(timings[10:])
+    added = p50s["failover"] - p50s["fast"] - p50s["failing upstream"]
+    return [f"  {name}: p50 {value:.2f} ms" for name, value in p50s.items()] + [
+        f"  failover adds p50 {added:.2f} ms beyond the failed attempt"
+    ]
 
 
 async def _drive(
