@@ -8,7 +8,7 @@ off any CDN.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,8 @@ class PlotlyFinder(BaseFinder):
             return [Error("plotly.min.js not found: install the plotly package.", id="hub.E001")]
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
+        """The file's path (a list of it with ``find_all``); Django 5.2 still passes ``all``."""
         find_all = find_all or bool(kwargs.get("all"))
         match = (
             [self.storage.path(PLOTLY_FILE)]
@@ -54,6 +55,8 @@ class PlotlyFinder(BaseFinder):
             return match
         return match[0] if match else []
 
-    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, FileSystemStorage]]:
+    def list(
+        self, ignore_patterns: Iterable[str] | None
+    ) -> Iterator[tuple[str, FileSystemStorage]]:
         if self.storage is not None:
             yield PLOTLY_FILE, self.storage

@@ -12,6 +12,7 @@ urlpatterns = [
     path("v1/", include("routing.urls")),
     path("", include("workspaces.urls")),
     path("", include("providers.urls")),
+    path("", include("routing.page_urls")),
     path("", include("providers.local.urls")),
     path("", include("providers.health.urls")),
     path("", include("analytics.alerts.urls")),

@@ -114,7 +114,7 @@ def alert_settings_update(*, actor: Actor, **fields: Any) -> AlertSettings:
     for name, value in fields.items():
         setattr(settings, name, value)
     settings.webhook_url = webhook_url_validate(
-        settings.webhook_url or "", allow_internal=bool(actor.user.is_staff)
+        settings.webhook_url or "", allow_internal=bool(getattr(actor.user, "is_staff", False))
     )
     settings.full_clean(exclude=["workspace"])
     settings.save()

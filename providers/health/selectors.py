@@ -7,7 +7,7 @@ workspace's real calls (``UsageRecord`` rows of the provider). See ``status`` fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,11 +81,9 @@ def provider_health(*, provider: Provider, now: datetime | None = None) -> Provi
 
 def health_history(*, provider: Provider, since: datetime) -> QuerySet[HealthCheck]:
     """The provider's checks and traffic snapshots since ``since``, oldest first."""
-    return (
-        HealthCheck.objects.for_workspace(provider.workspace_id)
-        .filter(provider=provider, checked_at__gte=since)
-        .order_by("checked_at", "id")
-    )
+    return HealthCheck.objects.filter(
+        workspace_id=provider.workspace_id, provider=provider, checked_at__gte=since
+    ).order_by("checked_at", "id")
 
 
 def _health_of(
@@ -187,7 +185,7 @@ def _uptime_counts(ids: Iterable[int], now: datetime) -> dict[int, dict[str, int
         .annotate(**aggregates)
         .order_by()
     )
-    return {row.pop("provider_id"): row for row in rows}
+    return _by_provider(rows)
 
 
 def _active_checks(ids: Iterable[int], since: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -227,7 +225,7 @@ def _traffic_counts(
         )
         .order_by()
     )
-    return {row.pop("provider_id"): row for row in rows}
+    return _by_provider(rows)
 
 
 def _traffic_latencies(provider: Provider, now: datetime) -> list[tuple[datetime, float]]:
@@ -259,3 +257,10 @@ def traffic_since(*, provider: Provider, since: datetime) -> tuple[int, int, flo
         .values_list("ttft_ms", "latency_ms")[:MAX_LATENCY_SAMPLES]
     ]
     return counts["requests"], counts["errors"], percentile(latencies, 0.95)
+
+
+def _by_provider(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, int]]:
+    """``values("provider_id").annotate(...)`` rows keyed by provider id."""
+    return {
+        row["provider_id"]: {k: v for k, v in row.items() if k != "provider_id"} for row in rows
+    }

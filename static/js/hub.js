@@ -41,3 +41,20 @@ document.addEventListener("htmx:responseError", (event) => {
   flash.textContent = text;
   flashes.append(flash);
 });
+
+// Fields that matter for one choice only: <div data-show-when="scope=provider"> is hidden
+// while the form's "scope" select holds another value. Without JavaScript all are shown.
+function syncConditionalFields(form) {
+  form.querySelectorAll("[data-show-when]").forEach((wrapper) => {
+    const [name, value] = wrapper.dataset.showWhen.split("=");
+    const control = form.elements.namedItem(name);
+    if (control) wrapper.hidden = control.value !== value;
+  });
+}
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form");
+  if (form && form.querySelector("[data-show-when]")) syncConditionalFields(form);
+});
+document.querySelectorAll("form").forEach((form) => {
+  if (form.querySelector("[data-show-when]")) syncConditionalFields(form);
+});

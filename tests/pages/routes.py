@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from providers.models import Credential, Provider
+from routing.models import ModelAlias, RoutingRule, SpendBudget
 from workspaces.models import ApiKey, Invitation, Membership, Workspace
 from workspaces.views.base import WORKSPACE_KWARG
 
@@ -25,6 +26,9 @@ OBJECT_KWARGS: dict[str, type[Model]] = {
     "key_id": ApiKey,
     "membership_id": Membership,
     "invitation_id": Invitation,
+    "alias_id": ModelAlias,
+    "rule_id": RoutingRule,
+    "budget_id": SpendBudget,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests import factories
 from tests.pages.routes import (
     OBJECT_KWARGS,
@@ -34,6 +35,13 @@ def fill_workspace(workspace):  # type: ignore[no-untyped-def]
     services.api_key_create(
         actor=factories.actor_for(owner, workspace), name="sweep key", scopes=[ApiKeyScope.READ]
     )
+    ModelAlias.objects.create(
+        workspace=workspace, name=f"{workspace.slug}-fast", candidates=[{"model": "x/y"}]
+    )
+    RoutingRule.objects.create(
+        workspace=workspace, name="sweep rule", alias=f"{workspace.slug}-fast"
+    )
+    SpendBudget.objects.create(workspace=workspace, name="sweep budget", hard_limit_usd=5)
     return workspace
 
 
@@ -59,6 +67,12 @@ def test_sweep_finds_every_page_that_names_an_object():
         "members/<int:membership_id>/role/",
         "members/<int:membership_id>/remove/",
         "invitations/<int:invitation_id>/revoke/",
+        "routing/aliases/<int:alias_id>/edit/",
+        "routing/aliases/<int:alias_id>/delete/",
+        "routing/rules/<int:rule_id>/edit/",
+        "routing/rules/<int:rule_id>/delete/",
+        "budgets/<int:budget_id>/edit/",
+        "budgets/<int:budget_id>/delete/",
     ):
         assert any(route.endswith(expected) for route in routes), expected
 
@@ -88,6 +102,8 @@ def test_ids_of_another_workspace_are_404_for_get_and_post(
     assert workspace_b.providers.count() == 1 and workspace_b.credentials.count() == 1
     assert workspace_b.api_keys.filter(revoked_at__isnull=True).count() == 1
     assert workspace_b.memberships.count() == 2
+    assert workspace_b.aliases.count() == 1 and workspace_b.rules.count() == 1
+    assert workspace_b.budgets.count() == 1
 
 
 def test_every_page_of_a_workspace_i_do_not_belong_to_is_404(workspace_a, workspace_b, signed_in):
