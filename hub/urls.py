@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("providers.local.urls")),
     path("", include("providers.health.urls")),
     path("", include("analytics.alerts.urls")),
+    path("", include("hub.workbench.urls")),
 ]
 
 handler404 = "hub.views.not_found"

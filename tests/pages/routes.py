@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from hub.workbench.models import Conversation, PlaygroundRun
 from providers.models import Credential, Provider
 from routing.models import ModelAlias, RoutingRule, SpendBudget
 from workspaces.models import ApiKey, Invitation, Membership, Workspace
@@ -26,6 +27,8 @@ OBJECT_KWARGS: dict[str, type[Model]] = {
     "key_id": ApiKey,
     "membership_id": Membership,
     "invitation_id": Invitation,
+    "conversation_id": Conversation,
+    "playground_run_id": PlaygroundRun,
     "alias_id": ModelAlias,
     "rule_id": RoutingRule,
     "budget_id": SpendBudget,

@@ -17,6 +17,7 @@ from tests.pages.routes import (
     url_for,
     workspace_page_routes,
 )
+from tests.workbench.rows import workbench_fill
 from workspaces import services
 from workspaces.models import ApiKeyScope
 from workspaces.views.base import WORKSPACE_KWARG
@@ -35,6 +36,7 @@ def fill_workspace(workspace):  # type: ignore[no-untyped-def]
     services.api_key_create(
         actor=factories.actor_for(owner, workspace), name="sweep key", scopes=[ApiKeyScope.READ]
     )
+    workbench_fill(workspace)
     ModelAlias.objects.create(
         workspace=workspace, name=f"{workspace.slug}-fast", candidates=[{"model": "x/y"}]
     )
@@ -67,6 +69,12 @@ def test_sweep_finds_every_page_that_names_an_object():
         "members/<int:membership_id>/role/",
         "members/<int:membership_id>/remove/",
         "invitations/<int:invitation_id>/revoke/",
+        "chat/<int:conversation_id>/",
+        "chat/<int:conversation_id>/rename/",
+        "chat/<int:conversation_id>/delete/",
+        "chat/<int:conversation_id>/fork/",
+        "playground/<int:playground_run_id>/",
+        "playground/<int:playground_run_id>/continue/",
         "routing/aliases/<int:alias_id>/edit/",
         "routing/aliases/<int:alias_id>/delete/",
         "routing/rules/<int:rule_id>/edit/",
@@ -102,6 +110,8 @@ def test_ids_of_another_workspace_are_404_for_get_and_post(
     assert workspace_b.providers.count() == 1 and workspace_b.credentials.count() == 1
     assert workspace_b.api_keys.filter(revoked_at__isnull=True).count() == 1
     assert workspace_b.memberships.count() == 2
+    assert workspace_b.conversations.count() == 1
+    assert workspace_b.playground_runs.count() == 1
     assert workspace_b.aliases.count() == 1 and workspace_b.rules.count() == 1
     assert workspace_b.budgets.count() == 1
 

@@ -1,0 +1,135 @@
+"""What a chat request does to the database before the model is called: check the payload,
+find the rows through the actor's scope, add the messages, build the pipeline's request.
+
+Sync functions, called from the consumer through ``database_sync_to_async``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hub.workbench import selectors, services
+from hub.workbench.models import Conversation, Message, MessageRole
+from workspaces.access import Actor
+
+
+@dataclass
+class Turn:
+    """The rows a request created, for the page, and the call to make."""
+
+    conversation: dict[str, Any]
+    messages: list[dict[str, Any]]
+    answer_id: int
+    body: dict[str, Any]
+
+
+def id_from(payload: dict[str, Any], name: str, *, required: bool = True) -> int | None:
+    value = payload.get(name)
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ValidationError(f"{name} must be an id.")
+    return int(value)
+
+
+def turn_send(*, actor: Actor, payload: dict[str, Any]) -> Turn:
+    """A user message (new, or an edit: a sibling under the same parent) and its answer."""
+    content = services.text_clean(payload.get("content"), field="The message")
+    with transaction.atomic():
+        conversation = _conversation_for(actor, payload)
+        parent_id = id_from(payload, "parent_id", required=False)
+        parent = (
+            None
+            if parent_id is None
+            else selectors.message_get(conversation=conversation, message_id=parent_id)
+        )
+        created = services.turn_start(
+            conversation=conversation, parent=parent, content=content, model=conversation.model
+        )
+    return _turn(conversation, list(created))
+
+
+def turn_regenerate(*, actor: Actor, payload: dict[str, Any]) -> Turn:
+    """Another answer to a user message, beside the earlier ones."""
+    with transaction.atomic():
+        conversation = _conversation_for(actor, payload, create=False)
+        prompt = selectors.message_get(
+            conversation=conversation, message_id=id_from(payload, "message_id")
+        )
+        answer = services.answer_start(
+            conversation=conversation, prompt=prompt, model=conversation.model
+        )
+    return _turn(conversation, [answer])
+
+
+def answer_of(*, actor: Actor, message_id: int) -> Message:
+    """An assistant message of one of the actor's conversations; DoesNotExist otherwise."""
+    return Message.objects.get(
+        pk=message_id,
+        role=MessageRole.ASSISTANT,
+        conversation__in=selectors.conversation_list(actor=actor),
+    )
+
+
+def branch_select(*, actor: Actor, payload: dict[str, Any]) -> int:
+    """Make the branch through a message the one shown; the id of its leaf."""
+    conversation = selectors.conversation_get(
+        actor=actor, conversation_id=id_from(payload, "conversation_id")
+    )
+    message = selectors.message_get(
+        conversation=conversation, message_id=id_from(payload, "message_id")
+    )
+    return services.conversation_select(conversation=conversation, message=message).pk
+
+
+def _conversation_for(
+    actor: Actor, payload: dict[str, Any], *, create: bool = True
+) -> Conversation:
+    """The conversation named (the actor's own only), or a new one; its model, system prompt
+    and parameters are updated to those the request carries."""
+    model = services.model_clean(payload.get("model"))
+    params = services.params_clean(payload.get("params"))
+    conversation_id = id_from(payload, "conversation_id", required=not create)
+    if conversation_id is None:
+        system_prompt = services.text_clean(
+            payload.get("system_prompt"), field="The system prompt", required=False
+        )
+        return services.conversation_create(
+            actor=actor, model=model, system_prompt=system_prompt, params=params
+        )
+    conversation = (
+        selectors.conversation_list(actor=actor).select_for_update().get(pk=conversation_id)
+    )
+    system_prompt = conversation.system_prompt
+    if "system_prompt" in payload:
+        system_prompt = services.text_clean(
+            payload.get("system_prompt"), field="The system prompt", required=False
+        )
+    services.conversation_settings_update(
+        conversation=conversation, model=model, system_prompt=system_prompt, params=params
+    )
+    return conversation
+
+
+def _turn(conversation: Conversation, created: list[Message]) -> Turn:
+    answer = created[-1]
+    prompt = created[-2] if len(created) > 1 else answer.parent
+    assert prompt is not None
+    return Turn(
+        conversation={
+            "id": conversation.pk,
+            "title": conversation.title,
+            "total_cost_usd": f"{conversation.total_cost_usd:f}",
+        },
+        messages=[selectors.message_json(m) for m in created],
+        answer_id=answer.pk,
+        body=services.request_body(
+            model=conversation.model,
+            messages=services.chat_messages(conversation=conversation, until=prompt),
+            params=conversation.params,
+        ),
+    )

@@ -1,0 +1,321 @@
+"""Model calls of the workbench, run in server tasks that outlive the socket that asked.
+
+A socket subscribes to the generations it starts (or re-attaches to one after a reload);
+closing it only unsubscribes, so the answer still streams to its end and is saved. Only an
+explicit stop cancels the task, and with it the upstream call (the pipeline records the call
+as cancelled). Generations live in the process that started them: a reload served by another
+replica sees the progress saved so far and then the final answer, not the live tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from routing.call_log import CallLog
+from routing.errors import ApiError
+from routing.pipeline import chat_stream
+from routing.tokens import tokens_in_messages
+from workspaces.access import Actor
+
+logger = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+Subscriber = Callable[[Event], None]  # must not block: it queues the event for its socket
+PERSIST_EVERY_S = 1.0  # how often a streaming answer's text is saved on the way
+
+
+@dataclass
+class Outcome:
+    """How a generation ended, with the numbers of its usage record."""
+
+    status: str  # a GenerationStatus value
+    text: str
+    error: str = ""
+    provider_slug: str = ""
+    upstream_model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: Decimal = Decimal(0)
+    latency_ms: int | None = None
+    ttft_ms: int | None = None
+    tokens_per_second: float | None = None
+    route_reason: str = ""
+    request_id: str = ""
+
+    def metrics(self) -> dict[str, Any]:
+        """JSON-ready numbers for the page (and a playground slot's ``metrics``)."""
+        return {
+            "provider_slug": self.provider_slug,
+            "upstream_model": self.upstream_model,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cost_usd": f"{self.cost_usd:f}",
+            "latency_ms": self.latency_ms,
+            "ttft_ms": self.ttft_ms,
+            "tokens_per_second": self.tokens_per_second,
+            "route_reason": self.route_reason,
+            "request_id": self.request_id,
+        }
+
+
+class Sink(Protocol):
+    """Where a generation is saved: a chat message or a playground slot."""
+
+    async def progress(self, text: str) -> None: ...
+
+    async def finish(self, outcome: Outcome) -> None: ...
+
+
+@dataclass(eq=False)
+class Generation:
+    key: str  # "message:<id>" or "slot:<id>"
+    user_id: int
+    sink: Sink
+    subscribers: list[Subscriber] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    log: CallLog | None = None
+    task: asyncio.Task[None] | None = None
+    started: float = field(default_factory=time.perf_counter)
+    first_token_at: float | None = None
+    prompt_tokens: int = 0
+    finishing: bool = False
+    saving: asyncio.Task[None] | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def snapshot(self) -> Event:
+        """Everything streamed so far, for a socket that attaches mid-way; token events
+        numbered up to ``n`` are already in it."""
+        return {"type": "snapshot", "key": self.key, "text": self.text, "n": len(self.pieces)}
+
+    def emit(self, event: Event) -> None:
+        for subscriber in list(self.subscribers):
+            try:
+                subscriber(event)
+            except Exception:  # a broken socket must not stop the generation
+                logger.exception("workbench subscriber failed; dropping it")
+                self.subscribers.remove(subscriber)
+
+    def token_event(self, delta: str) -> Event:
+        now = time.perf_counter()
+        if self.first_token_at is None:
+            self.first_token_at = now
+        n = len(self.pieces)
+        event: Event = {
+            "type": "token",
+            "key": self.key,
+            "text": delta,
+            "n": n,
+            "ms": round((now - self.started) * 1000, 1),
+            "ttft_ms": round((self.first_token_at - self.started) * 1000),
+        }
+        candidate = self.log.candidate if self.log else None
+        if candidate is not None:
+            event["cost_usd"] = (
+                f"{candidate.cost_usd(input_tokens=self.prompt_tokens, output_tokens=n):f}"
+            )
+        return event
+
+
+class Generations:
+    """The generations running in this process, by key."""
+
+    def __init__(self) -> None:
+        self._running: dict[str, Generation] = {}
+        self._background: set[asyncio.Future[None]] = set()
+
+    def start(
+        self,
+        *,
+        key: str,
+        actor: Actor,
+        body: dict[str, Any],
+        source: str,
+        sink: Sink,
+        subscriber: Subscriber | None,
+    ) -> Generation:
+        generation = Generation(key=key, user_id=actor.user.pk, sink=sink)
+        if subscriber is not None:
+            generation.subscribers.append(subscriber)
+        self._running[key] = generation
+        generation.task = asyncio.create_task(self._run(generation, actor, body, source))
+        generation.task.add_done_callback(lambda _task: self._stopped_before_start(generation))
+        return generation
+
+    def find(self, key: str, *, user_id: int) -> Generation | None:
+        """The user's running generation under ``key``; nobody else's."""
+        generation = self._running.get(key)
+        if generation is None or generation.user_id != user_id:
+            return None
+        return generation
+
+    def attach(self, key: str, *, user_id: int, subscriber: Subscriber) -> bool:
+        """Send the text so far, then every further event, to ``subscriber``."""
+        generation = self.find(key, user_id=user_id)
+        if generation is None or generation.finishing:
+            return False
+        subscriber(generation.snapshot())
+        if subscriber not in generation.subscribers:
+            generation.subscribers.append(subscriber)
+        return True
+
+    def cancel(self, key: str, *, user_id: int) -> bool:
+        generation = self.find(key, user_id=user_id)
+        if generation is None or generation.finishing or generation.task is None:
+            return False
+        generation.task.cancel()
+        return True
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        """The socket closed: its generations go on without it."""
+        for generation in self._running.values():
+            with contextlib.suppress(ValueError):
+                generation.subscribers.remove(subscriber)
+
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Until every generation has finished and been saved (tests and shutdown)."""
+        tasks: list[asyncio.Future[None]] = [
+            g.task for g in self._running.values() if g.task is not None
+        ]
+        tasks += self._background
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
+    async def _run(
+        self, generation: Generation, actor: Actor, body: dict[str, Any], source: str
+    ) -> None:
+        status, error = "complete", ""
+        generation.prompt_tokens = tokens_in_messages(body.get("messages") or [])
+        saved_at = time.perf_counter()
+
+        def log_keep(log: CallLog) -> None:
+            generation.log = log
+
+        try:
+            async for chunk in chat_stream(actor=actor, body=body, source=source, on_log=log_keep):
+                if "error" in chunk:
+                    status, error = (
+                        "error",
+                        str(chunk["error"].get("message") or "The provider failed."),
+                    )
+                    continue
+                delta = _content_of(chunk)
+                if not delta:
+                    continue
+                first = generation.first_token_at is None
+                event = generation.token_event(delta)
+                generation.pieces.append(delta)
+                if first:
+                    generation.emit(_routed_event(generation))
+                generation.emit(event)
+                if time.perf_counter() - saved_at >= PERSIST_EVERY_S and not _busy(generation):
+                    # Not awaited here: a stop must land inside the pipeline, which then
+                    # cancels the upstream call and records it.
+                    saved_at = time.perf_counter()
+                    generation.saving = asyncio.create_task(
+                        generation.sink.progress(generation.text)
+                    )
+        except ApiError as failure:
+            status, error = "error", failure.message
+        except asyncio.CancelledError:
+            status = "cancelled"
+        except Exception:
+            logger.exception("workbench generation %s failed", generation.key)
+            status, error = (
+                "error",
+                "The generation failed unexpectedly; the hub's log has details.",
+            )
+        await self._finish(generation, status, error)
+
+    def _stopped_before_start(self, generation: Generation) -> None:
+        """A task cancelled before its first step never ran ``_run``: save it all the same."""
+        if not generation.finishing:
+            future = asyncio.ensure_future(self._finish(generation, "cancelled", ""))
+            self._background.add(future)
+            future.add_done_callback(self._background.discard)
+
+    async def _finish(self, generation: Generation, status: str, error: str) -> None:
+        generation.finishing = True
+        if generation.saving is not None:
+            with contextlib.suppress(Exception):
+                await generation.saving
+        outcome = _outcome(generation, status, error)
+        try:
+            await asyncio.shield(generation.sink.finish(outcome))
+        except Exception:
+            logger.exception("workbench generation %s could not be saved", generation.key)
+        finally:
+            self._running.pop(generation.key, None)
+        generation.emit(
+            {
+                "type": "done",
+                "key": generation.key,
+                "status": outcome.status,
+                "error": outcome.error,
+                "text": outcome.text,
+                "metrics": outcome.metrics(),
+            }
+        )
+
+
+def _busy(generation: Generation) -> bool:
+    return generation.saving is not None and not generation.saving.done()
+
+
+def _content_of(chunk: dict[str, Any]) -> str:
+    return "".join(
+        (choice.get("delta") or {}).get("content") or "" for choice in chunk.get("choices") or ()
+    )
+
+
+def _routed_event(generation: Generation) -> Event:
+    """Which deployment is answering; blind playground runs keep this from the page."""
+    log = generation.log
+    candidate = log.candidate if log else None
+    return {
+        "type": "routed",
+        "key": generation.key,
+        "provider_slug": candidate.provider_slug if candidate else "",
+        "upstream_model": candidate.model_name if candidate else "",
+        "route_reason": log.route_reason if log else "",
+    }
+
+
+def _outcome(generation: Generation, status: str, error: str) -> Outcome:
+    log = generation.log
+    text = generation.text
+    if log is None:
+        return Outcome(status=status, text=text, error=error)
+    candidate = log.candidate
+    ttft = log.ttft_ms
+    rate = None
+    if generation.first_token_at is not None and log.output_tokens:
+        seconds = (log.finished or time.perf_counter()) - generation.first_token_at
+        rate = round(log.output_tokens / seconds, 1) if seconds > 0 else None
+    return Outcome(
+        status=status,
+        text=text,
+        error=error,
+        provider_slug=candidate.provider_slug if candidate else "",
+        upstream_model=candidate.model_name if candidate else "",
+        input_tokens=log.input_tokens,
+        output_tokens=log.output_tokens,
+        cost_usd=log.cost_usd,
+        latency_ms=round(log.latency_ms),
+        ttft_ms=None if ttft is None else round(ttft),
+        tokens_per_second=rate,
+        route_reason=log.route_reason[:300],
+        request_id=log.request_id,
+    )
+
+
+generations = Generations()

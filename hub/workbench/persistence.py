@@ -1,0 +1,79 @@
+"""Where generations are saved: sinks for a chat message and a playground slot.
+
+Progress is saved only while the row still says it is streaming, so a late progress write
+can never overwrite the final answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from channels.db import database_sync_to_async
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hub.workbench.generation import Outcome
+from hub.workbench.models import Conversation, GenerationStatus, Message, PlaygroundSlot
+
+
+@dataclass(frozen=True)
+class MessageSink:
+    message_id: int
+
+    async def progress(self, text: str) -> None:
+        await database_sync_to_async(message_progress_save)(self.message_id, text)
+
+    async def finish(self, outcome: Outcome) -> None:
+        await database_sync_to_async(message_finish)(self.message_id, outcome)
+
+
+@dataclass(frozen=True)
+class SlotSink:
+    slot_id: int
+
+    async def progress(self, text: str) -> None:
+        await database_sync_to_async(slot_progress_save)(self.slot_id, text)
+
+    async def finish(self, outcome: Outcome) -> None:
+        await database_sync_to_async(slot_finish)(self.slot_id, outcome)
+
+
+def message_progress_save(message_id: int, text: str) -> None:
+    Message.objects.filter(pk=message_id, status=GenerationStatus.STREAMING).update(content=text)
+
+
+def message_finish(message_id: int, outcome: Outcome) -> None:
+    """The answer, what answered and what it cost; the cost adds to the conversation's."""
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message_id, status=GenerationStatus.STREAMING).update(
+            content=outcome.text,
+            status=outcome.status,
+            error=outcome.error,
+            provider_slug=outcome.provider_slug,
+            upstream_model=outcome.upstream_model,
+            input_tokens=outcome.input_tokens,
+            output_tokens=outcome.output_tokens,
+            cost_usd=outcome.cost_usd,
+            latency_ms=outcome.latency_ms,
+            ttft_ms=outcome.ttft_ms,
+            route_reason=outcome.route_reason,
+            request_id=outcome.request_id,
+        )
+        if updated:
+            Conversation.objects.filter(messages__pk=message_id).update(
+                total_cost_usd=F("total_cost_usd") + outcome.cost_usd, updated_at=timezone.now()
+            )
+
+
+def slot_progress_save(slot_id: int, text: str) -> None:
+    PlaygroundSlot.objects.filter(pk=slot_id, status=GenerationStatus.STREAMING).update(output=text)
+
+
+def slot_finish(slot_id: int, outcome: Outcome) -> None:
+    PlaygroundSlot.objects.filter(pk=slot_id, status=GenerationStatus.STREAMING).update(
+        output=outcome.text,
+        status=outcome.status,
+        error=outcome.error,
+        metrics=outcome.metrics(),
+    )

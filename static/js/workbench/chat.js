@@ -1,0 +1,390 @@
+// Provider Hub workbench: the chat page. Messages form a tree (edits and regenerations are
+// siblings); the page shows the branch down to the active leaf, with a "‹ 2/3 ›" switcher
+// wherever a message has siblings. Answers stream over the page's WebSocket and are saved
+// by the server as they stream, so a reload re-attaches to an answer still in progress.
+"use strict";
+
+(() => {
+  const app = document.getElementById("chat-app");
+  if (!app) return;
+  const { render } = window.HubMarkdown;
+  const format = window.HubFormat;
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    thread: $("chat-thread"), input: $("chat-input"), composer: $("chat-composer"),
+    send: $("chat-send"), stop: $("chat-stop"), model: $("chat-model"),
+    temperature: $("chat-temperature"), maxTokens: $("chat-max-tokens"),
+    system: $("chat-system-prompt"), total: $("chat-total-cost"), status: $("chat-status"),
+    title: $("chat-title"), compare: $("chat-compare"), list: $("conversation-list"),
+    fork: $("chat-fork-form"),
+  };
+  const state = {
+    conversation: JSON.parse($("chat-conversation").textContent),
+    messages: new Map(),
+    children: new Map(), // parent id (0 for roots) -> child ids, oldest first
+    leaf: null,
+    streaming: new Map(), // generation key -> message id
+    canGenerate: app.dataset.canGenerate === "true",
+    editing: null,
+    refs: 0,
+  };
+
+  function add(message) {
+    state.messages.set(message.id, message);
+    const parent = message.parent_id ?? 0;
+    const siblings = state.children.get(parent) ?? [];
+    if (!siblings.includes(message.id)) siblings.push(message.id);
+    siblings.sort((a, b) => a - b);
+    state.children.set(parent, siblings);
+  }
+
+  function branch() {
+    const path = [];
+    for (let id = state.leaf; id; id = state.messages.get(id)?.parent_id) path.push(state.messages.get(id));
+    return path.reverse().filter(Boolean);
+  }
+
+  function newestLeafUnder(id) {
+    let leaf = id;
+    while (state.children.get(leaf)?.length) leaf = Math.max(...state.children.get(leaf));
+    return leaf;
+  }
+
+  // Rendering --------------------------------------------------------------------------------
+
+  function button(label, onClick, extra = {}) {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.className = extra.className ?? "btn btn-ghost btn-sm";
+    node.textContent = label;
+    if (extra.title) node.title = extra.title;
+    if (extra.disabled) node.disabled = true;
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function switcher(message) {
+    const siblings = state.children.get(message.parent_id ?? 0) ?? [message.id];
+    const box = document.createElement("span");
+    box.className = "msg-switcher";
+    if (siblings.length < 2) return box;
+    const index = siblings.indexOf(message.id);
+    const show = (id) => {
+      state.leaf = newestLeafUnder(id);
+      renderThread();
+      send("select", { message_id: id });
+    };
+    const position = document.createElement("span");
+    position.className = "msg-switcher-position";
+    position.textContent = `${index + 1}/${siblings.length}`;
+    box.append(
+      button("‹", () => show(siblings[index - 1]), { title: "Previous version", disabled: index === 0 }),
+      position,
+      button("›", () => show(siblings[index + 1]), { title: "Next version", disabled: index === siblings.length - 1 }),
+    );
+    return box;
+  }
+
+  function metaText(message) {
+    if (message.role !== "assistant") return "";
+    const parts = [];
+    const answered = message.provider_slug ? `${message.provider_slug}/${message.upstream_model}` : "";
+    if (answered && answered !== message.model) parts.push(`${message.model} → ${answered}`);
+    else parts.push(message.model || answered);
+    if (message.status === "streaming") {
+      parts.push(`${message._n ?? 0} tokens so far`);
+    } else {
+      parts.push(`${message.input_tokens} in · ${message.output_tokens} out`);
+    }
+    parts.push(format.cost(message.cost_usd));
+    if (message.status !== "streaming") parts.push(format.ms(message.latency_ms));
+    if (message.ttft_ms !== null && message.ttft_ms !== undefined) parts.push(`TTFT ${format.ms(message.ttft_ms)}`);
+    return parts.filter(Boolean).join(" · ");
+  }
+
+  function fillBody(node, message) {
+    const body = node.querySelector(".msg-body");
+    body.replaceChildren(render(message.content));
+    if (message.status === "streaming") body.append(Object.assign(document.createElement("span"), { className: "msg-cursor" }));
+    const meta = node.querySelector(".msg-meta-text");
+    if (meta) meta.textContent = metaText(message);
+    const badge = node.querySelector(".msg-status");
+    if (badge) {
+      badge.hidden = message.status === "complete";
+      badge.className = `badge msg-status msg-status-${message.status}`;
+      badge.textContent = message.status === "error" ? `Error: ${message.error}` : message.status;
+    }
+    node.classList.toggle("is-streaming", message.status === "streaming");
+    node.dataset.tokens = String(message._n ?? 0);
+  }
+
+  function messageNode(message) {
+    const node = document.createElement("article");
+    node.className = `msg msg-${message.role}`;
+    node.dataset.id = String(message.id);
+    const header = document.createElement("header");
+    header.className = "msg-header";
+    const role = document.createElement("span");
+    role.className = "msg-role";
+    role.textContent = message.role === "user" ? "You" : "Assistant";
+    header.append(role, switcher(message));
+    const actions = document.createElement("span");
+    actions.className = "msg-actions";
+    const busy = state.streaming.size > 0;
+    if (state.canGenerate && message.role === "user") {
+      actions.append(button("Edit", () => { state.editing = message.id; renderThread(); }, { disabled: busy }));
+    }
+    if (state.canGenerate && message.role === "assistant") {
+      actions.append(button("Regenerate", () => regenerate(message), { disabled: busy }));
+    }
+    if (state.canGenerate) actions.append(button("Fork", () => fork(message), { title: "Copy the chat up to here into a new chat" }));
+    if (message.role === "assistant") {
+      actions.append(button("Copy", () => navigator.clipboard?.writeText(message.content)));
+    }
+    header.append(actions);
+    const body = document.createElement("div");
+    body.className = "msg-body md";
+    node.append(header, body);
+    if (message.role === "assistant") {
+      const footer = document.createElement("footer");
+      footer.className = "msg-meta";
+      const text = document.createElement("span");
+      text.className = "msg-meta-text";
+      const badge = document.createElement("span");
+      footer.append(text, Object.assign(badge, { className: "badge msg-status" }));
+      node.append(footer);
+    }
+    if (state.editing === message.id) node.append(editor(message));
+    fillBody(node, message);
+    return node;
+  }
+
+  function editor(message) {
+    const form = document.createElement("form");
+    form.className = "msg-editor";
+    const area = document.createElement("textarea");
+    area.value = message.content;
+    area.rows = 3;
+    area.setAttribute("aria-label", "Edited message");
+    const save = button("Save & send", () => {}, { className: "btn btn-primary btn-sm" });
+    save.type = "submit";
+    form.append(area, save, button("Cancel", () => { state.editing = null; renderThread(); }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!area.value.trim()) return;
+      state.editing = null;
+      send("send", { content: area.value, parent_id: message.parent_id });
+    });
+    setTimeout(() => area.focus());
+    return form;
+  }
+
+  function nearBottom() {
+    const { thread } = els;
+    return thread.scrollHeight - thread.scrollTop - thread.clientHeight < 80;
+  }
+
+  function renderThread() {
+    const follow = nearBottom();
+    els.thread.replaceChildren(...branch().map(messageNode));
+    if (follow) els.thread.scrollTop = els.thread.scrollHeight;
+    renderControls();
+  }
+
+  const refresh = format.scheduler((id) => {
+    const node = els.thread.querySelector(`[data-id="${id}"]`);
+    const message = state.messages.get(id);
+    if (!node || !message) return;
+    const follow = nearBottom();
+    fillBody(node, message);
+    if (follow) els.thread.scrollTop = els.thread.scrollHeight;
+  });
+
+  function renderControls() {
+    const busy = state.streaming.size > 0;
+    if (els.send) els.send.disabled = busy || !state.canGenerate;
+    if (els.stop) els.stop.hidden = !busy;
+    const total = state.conversation ? state.conversation.total_cost_usd : 0;
+    els.total.textContent = format.cost(total);
+  }
+
+  function say(text, kind = "error") {
+    els.status.textContent = text;
+    els.status.dataset.kind = kind;
+  }
+
+  // Requests ---------------------------------------------------------------------------------
+
+  function params() {
+    const values = {};
+    if (els.temperature.value !== "") values.temperature = Number(els.temperature.value);
+    if (els.maxTokens.value !== "") values.max_tokens = Number(els.maxTokens.value);
+    return values;
+  }
+
+  function send(type, extra) {
+    state.refs += 1;
+    socket.send({
+      type, ref: String(state.refs), conversation_id: state.conversation?.id ?? null,
+      model: els.model.value, system_prompt: els.system.value, params: params(), ...extra,
+    });
+  }
+
+  function regenerate(answer) {
+    send("regenerate", { message_id: answer.parent_id });
+  }
+
+  function fork(message) {
+    els.fork.action = app.dataset.forkUrl.replace("/0/fork/", `/${state.conversation.id}/fork/`);
+    els.fork.elements.message_id.value = message.id;
+    els.fork.submit();
+  }
+
+  function attachStreaming() {
+    for (const message of state.messages.values()) {
+      if (message.status === "streaming") send("attach", { message_id: message.id });
+    }
+  }
+
+  // Events -----------------------------------------------------------------------------------
+
+  function conversationStarted(conversation) {
+    state.conversation = { ...conversation, messages: [] };
+    const url = `${app.dataset.chatUrl}${conversation.id}/`;
+    window.history.replaceState(null, "", url);
+    els.title.textContent = conversation.title;
+    els.compare.href = `${app.dataset.playgroundUrl}?conversation=${conversation.id}`;
+    els.compare.hidden = false;
+    els.list.querySelector(".conversation-empty")?.remove();
+    els.list.querySelector(".is-current")?.classList.remove("is-current");
+    const item = document.createElement("li");
+    item.className = "is-current";
+    const link = Object.assign(document.createElement("a"), { href: url, className: "conversation-link" });
+    link.textContent = conversation.title;
+    item.append(link);
+    els.list.prepend(item);
+  }
+
+  function messageFor(key) {
+    const id = state.streaming.get(key) ?? Number(key.split(":")[1]);
+    return state.messages.get(id);
+  }
+
+  const handlers = {
+    ready(event) {
+      state.canGenerate = state.canGenerate && event.can_generate;
+      renderControls();
+    },
+    started(event) {
+      if (!state.conversation) conversationStarted(event.conversation);
+      event.messages.forEach((message) => add({ ...message, _n: 0 }));
+      const answer = event.messages[event.messages.length - 1];
+      state.streaming.set(event.key, answer.id);
+      state.leaf = answer.id;
+      say("", "info");
+      renderThread();
+    },
+    routed(event) {
+      const message = messageFor(event.key);
+      if (!message) return;
+      Object.assign(message, { provider_slug: event.provider_slug, upstream_model: event.upstream_model });
+      refresh(message.id);
+    },
+    snapshot(event) {
+      const message = messageFor(event.key);
+      if (!message) return;
+      state.streaming.set(event.key, message.id);
+      Object.assign(message, { content: event.text, _n: event.n, status: "streaming" });
+      refresh(message.id);
+      renderControls();
+    },
+    token(event) {
+      const message = messageFor(event.key);
+      if (!message || event.n < (message._n ?? 0)) return; // already in a snapshot
+      message.content += event.text;
+      message._n = event.n + 1;
+      message.ttft_ms = event.ttft_ms;
+      if (event.cost_usd) message.cost_usd = event.cost_usd;
+      refresh(message.id);
+    },
+    done(event) {
+      const message = messageFor(event.key);
+      state.streaming.delete(event.key);
+      if (!message) return;
+      Object.assign(message, event.metrics, { content: event.text, status: event.status, error: event.error });
+      if (state.conversation) {
+        state.conversation.total_cost_usd = Number(state.conversation.total_cost_usd) + Number(event.metrics.cost_usd || 0);
+      }
+      if (event.status === "error") say(event.error);
+      renderThread();
+    },
+    message(event) {
+      const saved = event.message;
+      const message = state.messages.get(saved.id);
+      if (message) Object.assign(message, saved, { _n: message._n });
+      if (saved.status === "streaming") {
+        // Being generated by another server process: look again in a moment.
+        setTimeout(() => send("attach", { message_id: saved.id }), 2000);
+      } else {
+        state.streaming.delete(event.key);
+      }
+      renderThread();
+    },
+    selected(event) {
+      state.leaf = event.leaf_id;
+    },
+    error(event) {
+      say(event.message);
+    },
+  };
+
+  const socket = new window.HubSocket(app.dataset.ws, {
+    onEvent: (event) => handlers[event.type]?.(event),
+    onOpen: attachStreaming,
+    onStatus: (status) => {
+      if (status === "open") say("", "info");
+      else if (status === "refused") say("This workspace refused the connection. Reload the page.");
+      else say("Connection lost; reconnecting…", "warning");
+    },
+  });
+
+  els.composer?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const content = els.input.value;
+    if (!content.trim() || state.streaming.size) return;
+    if (!els.model.value) {
+      say("Pick a model first.");
+      return;
+    }
+    els.input.value = "";
+    send("send", { content, parent_id: state.leaf });
+  });
+  els.input?.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      els.composer.requestSubmit();
+    }
+  });
+  els.stop?.addEventListener("click", () => {
+    for (const id of state.streaming.values()) send("stop", { message_id: id });
+  });
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  if (state.conversation) {
+    state.conversation.messages.forEach(add);
+    state.leaf = state.conversation.active_leaf_id;
+    if (els.model.querySelector(`option[value="${CSS.escape(state.conversation.model)}"]`)) {
+      els.model.value = state.conversation.model;
+    }
+    els.system.value = state.conversation.system_prompt;
+    els.temperature.value = state.conversation.params.temperature ?? "";
+    els.maxTokens.value = state.conversation.params.max_tokens ?? "";
+    renderThread();
+    els.thread.scrollTop = els.thread.scrollHeight;
+  }
+  renderControls();
+})();
