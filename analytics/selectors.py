@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate, TruncHour
 
-from analytics.models import UsageRecord
+from analytics.models import UsageRecord, UsageStatus
+from providers.models import Provider
 from workspaces.models import Workspace
 
 
@@ -60,3 +61,72 @@ def usage_totals(records: QuerySet[UsageRecord]) -> dict[str, Any]:
     totals["total_tokens"] = totals["input_tokens"] + totals["output_tokens"]
     totals["cost_usd"] = f"{Decimal(totals['cost_usd']).quantize(Decimal('0.00000001')):f}"
     return totals
+
+
+def usage_summary(records: QuerySet[UsageRecord]) -> dict[str, Any]:
+    """``usage_totals`` plus what the usage page shows beside them: errors, their share of
+    the calls, and the median latency (interpolated like providers.health's percentiles)."""
+    summary = usage_totals(records)
+    calls = summary["requests"]
+    errors = records.filter(status=UsageStatus.ERROR).count() if calls else 0
+    summary["errors"] = errors
+    summary["error_rate"] = errors / calls if calls else None
+    summary["p50_latency_ms"] = _median_latency(records, calls)
+    return summary
+
+
+def _median_latency(records: QuerySet[UsageRecord], count: int) -> float | None:
+    if not count:
+        return None
+    low, high = (count - 1) // 2, count // 2
+    middle = list(
+        records.order_by("latency_ms").values_list("latency_ms", flat=True)[low : high + 1]
+    )
+    return (middle[0] + middle[-1]) / 2
+
+
+class DayCost(TypedDict):
+    day: date
+    provider_slug: str
+    cost: Decimal | None
+
+
+class HourCalls(TypedDict):
+    hour: datetime
+    status: str
+    calls: int
+
+
+def cost_by_day_and_provider(records: QuerySet[UsageRecord]) -> list[DayCost]:
+    """``{"day", "provider_slug", "cost"}`` rows, by UTC day, oldest first."""
+    return list(
+        records.order_by()
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "provider_slug")
+        .annotate(cost=Sum("cost_usd"))
+        .order_by("day", "provider_slug")
+    )
+
+
+def calls_by_hour_and_status(records: QuerySet[UsageRecord]) -> list[HourCalls]:
+    """``{"hour", "status", "calls"}`` rows, by UTC hour, oldest first."""
+    return list(
+        records.order_by()
+        .annotate(hour=TruncHour("created_at"))
+        .values("hour", "status")
+        .annotate(calls=Count("id"))
+        .order_by("hour", "status")
+    )
+
+
+def usage_filter_choices(*, workspace: Workspace, limit: int = 500) -> dict[str, list[str]]:
+    """Provider slugs (connected or seen in records) and requested models seen in records,
+    for the usage page's filter selects."""
+    records = UsageRecord.objects.filter(workspace=workspace).order_by()
+    seen = records.exclude(provider_slug="").values_list("provider_slug", flat=True).distinct()
+    connected = Provider.objects.filter(workspace=workspace).values_list("slug", flat=True)
+    models = records.exclude(model="").values_list("model", flat=True).distinct()
+    return {
+        "providers": sorted({*seen[:limit], *connected}),
+        "models": sorted(models.order_by("model")[:limit]),
+    }

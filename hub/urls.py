@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("workspaces.urls")),
     path("", include("providers.urls")),
     path("", include("routing.page_urls")),
+    path("", include("analytics.urls")),
     path("", include("providers.local.urls")),
     path("", include("providers.health.urls")),
     path("", include("analytics.alerts.urls")),
