@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("routing.page_urls")),
     path("", include("analytics.urls")),
     path("", include("providers.local.urls")),
+    path("", include("hub.prompts.urls")),
     path("", include("providers.health.urls")),
     path("", include("analytics.alerts.urls")),
     path("", include("hub.workbench.urls")),

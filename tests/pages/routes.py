@@ -7,26 +7,43 @@ takes a kwarg not listed in OBJECT_KWARGS fails the sweep until the kwarg is tau
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from hub.prompts.models import PromptTemplate, PromptVersion
 from hub.workbench.models import Conversation, PlaygroundRun
 from providers.models import Credential, Provider
 from routing.models import ModelAlias, RoutingRule, SpendBudget
+from tests.prompts.factories import make_prompt
 from workspaces.models import ApiKey, Invitation, Membership, Workspace
 from workspaces.views.base import WORKSPACE_KWARG
+
+
+def prompt_in(workspace: Workspace) -> PromptTemplate:
+    """The workspace's newest prompt, made (with two versions) when it has none yet."""
+    newest = PromptTemplate.objects.filter(workspace=workspace).order_by("-pk").first()
+    return newest or make_prompt(workspace, versions=2)
+
+
+def prompt_version_in(workspace: Workspace) -> PromptVersion:
+    """A version of ``prompt_in(workspace)``, so prompt_id and version_id go together."""
+    return prompt_in(workspace).versions.order_by("-number")[0]
+
 
 ROUTE_KWARG = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 API_PREFIXES = ("/api/", "/v1/", "/admin/")
 
-OBJECT_KWARGS: dict[str, type[Model]] = {
+# A model (its newest row in the workspace) or a factory returning a row of the workspace.
+OBJECT_KWARGS: dict[str, type[Model] | Callable[[Workspace], Model]] = {
     "provider_id": Provider,
     "credential_id": Credential,
     "key_id": ApiKey,
     "membership_id": Membership,
     "invitation_id": Invitation,
+    "prompt_id": prompt_in,
+    "version_id": prompt_version_in,
     "conversation_id": Conversation,
     "playground_run_id": PlaygroundRun,
     "alias_id": ModelAlias,
@@ -64,7 +81,9 @@ def object_routes() -> list[str]:
     return [route for route in workspace_page_routes() if len(kwargs_of(route)) > 1]
 
 
-def row_of(model: type[Model], workspace: Workspace) -> Model:
+def row_of(model: type[Model] | Callable[[Workspace], Model], workspace: Workspace) -> Model:
+    if not isinstance(model, type):
+        return model(workspace)
     row = model._default_manager.filter(workspace=workspace).order_by("-pk").first()
     assert row is not None, f"the fixture has no {model.__name__} in {workspace}"
     return row

@@ -69,6 +69,9 @@ def test_sweep_finds_every_page_that_names_an_object():
         "members/<int:membership_id>/role/",
         "members/<int:membership_id>/remove/",
         "invitations/<int:invitation_id>/revoke/",
+        "prompts/<int:prompt_id>/",
+        "prompts/<int:prompt_id>/use/",
+        "prompts/<int:prompt_id>/versions/<int:version_id>/label/",
         "chat/<int:conversation_id>/",
         "chat/<int:conversation_id>/rename/",
         "chat/<int:conversation_id>/delete/",
@@ -136,7 +139,8 @@ def test_every_page_renders_for_an_owner_with_its_own_ids(workspace_a, signed_in
         response = client.get(url)
         # POST-only actions (revoke, remove, change role) answer GET with 405.
         assert response.status_code in (200, 405), (url, response.status_code)
-        if response.status_code == 200:
+        # Downloads (exports) answer 200 too, with a file instead of a page.
+        if response.status_code == 200 and not response.has_header("Content-Disposition"):
             assert b'href="/static/css/hub.css"' in response.content, url
             rendered += 1
     assert rendered >= 12

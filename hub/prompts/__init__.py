@@ -1,0 +1,8 @@
+"""The prompt library: named templates with numbered versions, ``{{variable}}`` rendering,
+a production label, JSON export and import.
+
+Dependencies run one way: ``views`` (thin) call ``services`` (writes), ``selectors`` (reads,
+scoped to the workspace) and ``exchange`` (the JSON file); ``rendering`` and ``diffing`` are
+pure; ``models`` depends on nothing here. Tables belong to the ``hub`` app (``hub/models.py``
+imports them; migrations live in ``hub/migrations``).
+"""

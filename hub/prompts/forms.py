@@ -1,0 +1,111 @@
+"""Browser forms of the prompt library. They parse; ``hub.prompts.services`` owns the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from hub.prompts.models import PromptTemplate, PromptVersion
+from hub.prompts.rendering import CHOICE, variables_from_lines, variables_to_lines
+
+USE_PREFIX = "var"
+
+
+class PromptForm(forms.Form):
+    """The template's name and labels plus the text of the version a save appends."""
+
+    name = forms.CharField(max_length=200)
+    category = forms.CharField(
+        max_length=80, required=False, help_text="Groups prompts in the list, e.g. Support."
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    system_prompt = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}), required=False
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10, "class": "mono"}),
+        help_text="Write {{name}} where a value goes in; the system prompt may use them too.",
+    )
+    variables = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
+        required=False,
+        help_text="Optional, one per line: “tone: formal | friendly” offers a choice. "
+        "Variables not listed here are free text.",
+    )
+    note = forms.CharField(
+        max_length=300, required=False, help_text="What changed in this version."
+    )
+
+    def clean_variables(self) -> list[dict[str, Any]]:
+        try:
+            return variables_from_lines(self.cleaned_data["variables"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+    @staticmethod
+    def initial_for(template: PromptTemplate, version: PromptVersion | None) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "name": template.name,
+            "category": template.category,
+            "description": template.description,
+        }
+        if version is not None:
+            initial.update(
+                system_prompt=version.system_prompt,
+                body=version.body,
+                variables=variables_to_lines(
+                    [v for v in version.variables if v.get("type") == CHOICE]
+                ),
+            )
+        return initial
+
+
+class PromptSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    category = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, categories: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "All categories")] + [  # type: ignore[attr-defined]
+            (c, c) for c in categories
+        ]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="JSON file")
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
+                f"{self.max_bytes / 1_048_576:.0f} MB."
+            )
+        return upload
+
+
+def use_form(version: PromptVersion, data: Any = None) -> forms.Form:
+    """One field per variable of ``version``: a text area, or a select for a choice."""
+    form = forms.Form(data, prefix=USE_PREFIX)
+    for spec in version.variables:
+        label = spec["name"].replace("_", " ").capitalize()
+        if spec.get("type") == CHOICE:
+            choices = [("", "Choose…")] + [(o, o) for o in spec["options"]]
+            form.fields[spec["name"]] = forms.ChoiceField(label=label, choices=choices)
+        else:
+            form.fields[spec["name"]] = forms.CharField(
+                label=label, widget=forms.Textarea(attrs={"rows": 2})
+            )
+    return form
+
+
+def use_values(data: Any) -> dict[str, Any]:
+    """The ``var-<name>`` fields of a posted use form, as ``{name: value}``."""
+    prefix = f"{USE_PREFIX}-"
+    return {key[len(prefix) :]: data.get(key) for key in data if key.startswith(prefix)}

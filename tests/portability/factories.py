@@ -1,0 +1,54 @@
+"""Workbench conversations for tests: a branch of turns, optionally with a second branch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from hub.workbench.models import Conversation, Message
+from workspaces.models import Workspace
+
+
+def make_conversation(
+    workspace: Workspace,
+    user: Any = None,
+    *,
+    turns: list[tuple[str, str]] | None = None,
+    title: str = "Tides",
+    model: str = "sim/echo",
+    **fields: Any,
+) -> Conversation:
+    """``turns`` as (role, text) pairs form one branch, which becomes the active one."""
+    if user is None:
+        user = workspace.memberships.get(role="owner").user
+    conversation = Conversation.objects.create(
+        workspace=workspace, user=user, title=title, model=model, **fields
+    )
+    parent = None
+    for role, text in turns or [("user", "Why are there tides?"), ("assistant", "The moon.")]:
+        parent = Message.objects.create(
+            conversation=conversation,
+            parent=parent,
+            role=role,
+            content=text,
+            model=model if role == "assistant" else "",
+            cost_usd=Decimal("0.00012") if role == "assistant" else 0,
+            input_tokens=12 if role == "assistant" else 0,
+            output_tokens=3 if role == "assistant" else 0,
+        )
+    conversation.active_leaf = parent
+    conversation.save(update_fields=["active_leaf"])
+    return conversation
+
+
+def add_branch(
+    conversation: Conversation, *, under: Message | None, turns: list[tuple[str, str]]
+) -> Message:
+    """Another branch below ``under`` (None: a new root); the active branch stays as it was."""
+    parent = under
+    for role, text in turns:
+        parent = Message.objects.create(
+            conversation=conversation, parent=parent, role=role, content=text
+        )
+    assert parent is not None
+    return parent
