@@ -1,9 +1,13 @@
-"""The /v1 model API skips Django's middleware stack.
+"""The /v1 model API skips Django's middleware stack and its per-request thread.
 
 Each synchronous middleware costs a thread hop per request in an async view (about 15 hops
 for the stack the pages need: sessions, CSRF, messages…). The /v1 views authenticate API
 keys themselves, need no session, cookie or CSRF, and answer JSON errors, so they are served
 by a second handler built with no middleware at all. Pages keep the full stack.
+
+Django also gives every request its own executor thread (ThreadSensitiveContext), started
+and joined per request; /v1 code touches the database only on cache misses, so its few sync
+calls share asgiref's one long-lived thread instead.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ API_PREFIXES = ("/v1/",)
 
 
 class MiddlewareFreeASGIHandler(ASGIHandler):
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        await self.handle(scope, receive, send)  # no per-request ThreadSensitiveContext
+
     def load_middleware(self, is_async: bool = False) -> None:
         full = settings.MIDDLEWARE
         settings.MIDDLEWARE = []
