@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from providers.models import Credential, LocalModelFile, Provider
+from providers.health.models import HealthCheck
+from providers.models import Credential, LocalModelFile, Provider, ProviderModel
 
 
 class CredentialAdminForm(forms.ModelForm):
@@ -78,3 +79,19 @@ class LocalModelFileAdmin(admin.ModelAdmin):
     list_display = ["path", "note", "enabled", "created_at"]
     list_filter = ["enabled"]
     search_fields = ["path", "note"]
+
+
+@admin.register(ProviderModel)
+class ProviderModelAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workspace", "source", "enabled", "context_window",
+                    "input_price_per_mtok", "output_price_per_mtok", "prices_overridden"]  # fmt: skip
+    list_filter = ["source", "enabled", "is_embedding", "prices_overridden", "provider__kind"]
+    search_fields = ["name", "provider__slug", "provider__name"]
+    list_editable = ["enabled"]
+
+
+@admin.register(HealthCheck)
+class HealthCheckAdmin(admin.ModelAdmin):
+    list_display = ["checked_at", "provider", "source", "ok", "latency_ms", "detail"]
+    list_filter = ["ok", "source"]
+    date_hierarchy = "checked_at"
