@@ -11,18 +11,19 @@ register = template.Library()
 
 @register.filter
 def usd(value: Decimal | float | int | str | None) -> str:
-    """Dollars: cents from one cent up, else up to six decimals (calls often cost less)."""
+    """Dollars: cents from one dollar up; below, up to six decimals (a call often costs
+    fractions of a cent), never fewer than two."""
     if value is None or value == "":
         return "—"
     amount = Decimal(str(value))
-    if amount == 0:
-        return "$0.00"
-    if abs(amount) >= Decimal("0.01"):
-        return f"${amount:,.2f}"
-    text = f"{abs(amount):.6f}".rstrip("0")
-    if text.endswith("."):
-        return "< $0.000001"
-    return f"-${text}" if amount < 0 else f"${text}"
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount >= 1:
+        return f"{sign}${amount:,.2f}"
+    if amount and amount < Decimal("0.000001"):
+        return f"< {sign}$0.000001"
+    whole, _, decimals = f"{amount:.6f}".partition(".")
+    return f"{sign}${whole}.{decimals.rstrip('0').ljust(2, '0')}"
 
 
 @register.filter

@@ -24,7 +24,7 @@ def url(workspace, **query: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def total(body: str, name: str) -> str:
-    match = re.search(rf'data-total="{name}">(.*?)</div>', body, re.S)
+    match = re.search(rf'data-total="{name}">(.*?)</(?:div|span)>', body, re.S)
     assert match, name
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
@@ -64,7 +64,8 @@ def test_usage_page_renders_totals_charts_and_calls(role, workspace, rows, membe
     body = response.content.decode()
     # The default is the last seven days: the ten-day-old call and the other workspace's are out.
     assert total(body, "calls") == "4"
-    assert total(body, "tokens") == "1,300 / 130"
+    assert total(body, "tokens") == "1,430"
+    assert (total(body, "tokens-in"), total(body, "tokens-out")) == ("1,300", "130")
     assert total(body, "cost") == "$1.80"
     assert total(body, "error-rate") == "25 %"
     assert total(body, "p50") == "400 ms"  # between 300 and 500
