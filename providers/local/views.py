@@ -21,9 +21,12 @@ class LocalSystemView(WorkspacePageView):
     permissions = {"GET": Permission.VIEW, "POST": Permission.MANAGE_PROVIDERS}
 
     def scoped_queryset(self) -> QuerySet[Provider]:
-        return Provider.objects.for_workspace(self.actor.workspace).filter(kind=ProviderKind.LOCAL)
+        return Provider.objects.for_workspace(self.actor.workspace)
 
     def get(self, request: HttpRequest, workspace_slug: str, provider_id: int) -> HttpResponse:
+        if self.object.kind != ProviderKind.LOCAL:
+            error = f"{self.object.name} is not a local inference worker: it has no system page."
+            return self.render_page({"provider": self.object, "status": None, "error": error})
         try:
             status, error = worker_status(self.object), None
         except WorkerUnavailable as unavailable:
@@ -32,7 +35,9 @@ class LocalSystemView(WorkspacePageView):
 
     def post(self, request: HttpRequest, workspace_slug: str, provider_id: int) -> HttpResponse:
         action, model = request.POST.get("action", ""), request.POST.get("model", "")
-        if action not in ACTIONS or not model:
+        if self.object.kind != ProviderKind.LOCAL:
+            messages.error(request, "Only local inference workers take these commands.")
+        elif action not in ACTIONS or not model:
             messages.error(request, "Choose a model and an action.")
         else:
             try:
