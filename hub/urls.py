@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("analytics.urls")),
     path("", include("providers.local.urls")),
     path("", include("hub.prompts.urls")),
+    path("", include("hub.portability.urls")),
     path("", include("providers.health.urls")),
     path("", include("analytics.alerts.urls")),
     path("", include("hub.workbench.urls")),

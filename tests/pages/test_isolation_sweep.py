@@ -72,6 +72,8 @@ def test_sweep_finds_every_page_that_names_an_object():
         "prompts/<int:prompt_id>/",
         "prompts/<int:prompt_id>/use/",
         "prompts/<int:prompt_id>/versions/<int:version_id>/label/",
+        "chat/<int:conversation_id>/export/json/",
+        "chat/<int:conversation_id>/export/code/",
         "chat/<int:conversation_id>/",
         "chat/<int:conversation_id>/rename/",
         "chat/<int:conversation_id>/delete/",

@@ -25,7 +25,9 @@ def make_conversation(
         workspace=workspace, user=user, title=title, model=model, **fields
     )
     parent = None
-    for role, text in turns or [("user", "Why are there tides?"), ("assistant", "The moon.")]:
+    if turns is None:
+        turns = [("user", "Why are there tides?"), ("assistant", "The moon.")]
+    for role, text in turns:
         parent = Message.objects.create(
             conversation=conversation,
             parent=parent,
