@@ -83,10 +83,9 @@ def conversation_parse(item: Any) -> ParsedConversation:
 def _message_parse(node_id: str, message: Any) -> ParsedMessage | None:
     if not isinstance(message, dict):
         return None
-    author = message.get("author") if isinstance(message.get("author"), dict) else {}
-    role = ROLES.get(author.get("role"))
-    metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
-    content = message.get("content") if isinstance(message.get("content"), dict) else {}
+    author, metadata = _object(message.get("author")), _object(message.get("metadata"))
+    content = _object(message.get("content"))
+    role = ROLES.get(text_or_empty(author.get("role")))
     if (
         role is None
         or metadata.get("is_visually_hidden_from_conversation")
@@ -105,6 +104,10 @@ def _message_parse(node_id: str, message: Any) -> ParsedMessage | None:
         model=text_or_empty(metadata.get("model_slug"))[:300] if role == "assistant" else "",
         created_at=time_from_epoch(message.get("create_time")),
     )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _text_of(content: dict[str, Any]) -> str:

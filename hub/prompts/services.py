@@ -50,7 +50,9 @@ def _name_clean(workspace_id: int, name: Any, *, exclude_pk: int | None = None) 
     if not name or len(name) > 200:
         raise ValidationError({"name": "A name of 1 to 200 characters is needed."})
     taken = PromptTemplate.objects.filter(workspace_id=workspace_id, name=name)
-    if taken.exclude(pk=exclude_pk).exists():
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
         raise ValidationError({"name": f"A prompt named “{name}” already exists."})
     return name
 

@@ -3,7 +3,7 @@ and the production label. Thin over ``hub.prompts.services`` and ``selectors``."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,7 +27,7 @@ class PromptPage(WorkspacePageView):
     """Members and up write prompts; viewers read and use them."""
 
     nav = "prompts"
-    object_kwarg = "prompt_id"
+    object_kwarg: ClassVar[str | None] = "prompt_id"
 
     def scoped_queryset(self) -> QuerySet[PromptTemplate]:
         return PromptTemplate.objects.for_workspace(self.actor.workspace)

@@ -10,7 +10,7 @@ and save a chat message as a new prompt.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -153,7 +153,7 @@ class PromptFromMessageView(PromptPage):
         try:
             message = selectors.message_of_user(
                 workspace=self.actor.workspace,
-                user_id=request.user.pk,
+                user_id=cast(int, request.user.pk),
                 message_id=int(raw_id),
             )
         except (ValueError, Message.DoesNotExist):
