@@ -80,9 +80,10 @@ def _literal(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _block(value: Any, level: int) -> str:
-    """A JSON literal over several lines whose continuation lines sit at ``level`` spaces."""
-    text = json.dumps(value, ensure_ascii=False, indent=4)
+def _block(value: Any, level: int, step: int = 4) -> str:
+    """A JSON literal over several lines, nested by ``step`` spaces, whose continuation
+    lines sit ``level`` spaces in."""
+    text = json.dumps(value, ensure_ascii=False, indent=step)
     first, _, rest = text.partition("\n")
     return first + ("\n" + indent(rest, " " * level) if rest else "")
 
@@ -128,7 +129,7 @@ def typescript_snippet(call: Call) -> str:
         "});\n\n"
         "const completion = await client.chat.completions.create({\n"
         f"  model: {_literal(call.model)},\n"
-        f"  messages: {_block(call.messages, 2)},\n"
+        f"  messages: {_block(call.messages, 2, step=2)},\n"
         f"{params}"
         "});\n"
         "console.log(completion.choices[0].message.content);\n"
