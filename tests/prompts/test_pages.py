@@ -327,3 +327,19 @@ def _file(name: str, content: bytes):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/json")
+
+
+def test_save_as_prompt_from_htmx_answers_a_note_and_refuses_an_empty_message(
+    owner_client, workspace
+):
+    conversation = make_conversation(workspace, turns=[("user", "Keep me"), ("assistant", "")])
+    keep, empty = conversation.messages.order_by("id")
+    response = htmx(owner_client, url("prompt-from-message", workspace), {"message_id": keep.pk})
+    assert response.status_code == 200 and "Saved as" in response.content.decode()
+    response = owner_client.post(
+        url("prompt-from-message", workspace),
+        {"message_id": empty.pk},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "This message has no text to save."
