@@ -109,14 +109,18 @@ class Generation:
         now = time.perf_counter()
         if self.first_token_at is None:
             self.first_token_at = now
+        started = self.log.started if self.log else self.started  # as the usage record counts
         n = len(self.pieces)
         event: Event = {
             "type": "token",
             "key": self.key,
             "text": delta,
             "n": n,
-            "ms": round((now - self.started) * 1000, 1),
-            "ttft_ms": round((self.first_token_at - self.started) * 1000),
+            "ms": round((now - started) * 1000, 1),
+            "ttft_ms": round((self.first_token_at - started) * 1000),
+            # Wall-clock ms when the hub got the token: a page on the same machine can tell
+            # how long the token took from the provider to the screen.
+            "at": round(time.time() * 1000, 1),
         }
         candidate = self.log.candidate if self.log else None
         if candidate is not None:

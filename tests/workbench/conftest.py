@@ -40,6 +40,16 @@ def wired_workspace(simulator_url: str, name: str = "Acme") -> Workspace:
     return workspace
 
 
+@pytest.fixture(autouse=True)
+def _no_persistent_connections(monkeypatch):  # type: ignore[no-untyped-def]
+    """Consumers, generations and the live hub's request threads touch the database from
+    threads that outlive the test; with CONN_MAX_AGE 0 each closes its connection when done,
+    so PostgreSQL can drop the test database at the end."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
 @pytest.fixture
 def wired(transactional_db, simulator):  # type: ignore[no-untyped-def]
     """A workspace whose provider ``sim`` answers instantly."""

@@ -7,7 +7,7 @@
 (() => {
   const app = document.getElementById("chat-app");
   if (!app) return;
-  const { render } = window.HubMarkdown;
+  const { render, appendCursor } = window.HubMarkdown;
   const format = window.HubFormat;
   const $ = (id) => document.getElementById(id);
   const els = {
@@ -105,7 +105,7 @@
   function fillBody(node, message) {
     const body = node.querySelector(".msg-body");
     body.replaceChildren(render(message.content));
-    if (message.status === "streaming") body.append(Object.assign(document.createElement("span"), { className: "msg-cursor" }));
+    if (message.status === "streaming") appendCursor(body);
     const meta = node.querySelector(".msg-meta-text");
     if (meta) meta.textContent = metaText(message);
     const badge = node.querySelector(".msg-status");
@@ -116,6 +116,7 @@
     }
     node.classList.toggle("is-streaming", message.status === "streaming");
     node.dataset.tokens = String(message._n ?? 0);
+    node.dataset.key = `message:${message.id}`;
   }
 
   function messageNode(message) {

@@ -48,10 +48,10 @@
 
   function inline(parent, value) {
     let last = 0;
-    INLINE.lastIndex = 0;
-    for (let match = INLINE.exec(value); match; match = INLINE.exec(value)) {
+    // matchAll works on a copy of the pattern, so the recursion below cannot disturb it.
+    for (const match of value.matchAll(INLINE)) {
       text(parent, value.slice(last, match.index));
-      last = INLINE.lastIndex;
+      last = match.index + match[0].length;
       if (match[2] !== undefined) {
         const code = el("code");
         code.textContent = match[2].replace(/^ (.*) $/, "$1");
@@ -229,5 +229,16 @@
     return fragment;
   }
 
-  window.HubMarkdown = { render, highlight, safeUrl };
+  // The blinking cursor goes at the end of the last paragraph or list item, not below it.
+  function appendCursor(container) {
+    let target = container;
+    while (target.lastElementChild && ["P", "UL", "OL", "LI", "BLOCKQUOTE"].includes(target.lastElementChild.tagName)) {
+      target = target.lastElementChild;
+    }
+    const cursor = document.createElement("span");
+    cursor.className = "msg-cursor";
+    target.append(cursor);
+  }
+
+  window.HubMarkdown = { render, highlight, safeUrl, appendCursor };
 })();

@@ -6,7 +6,7 @@
 (() => {
   const app = document.getElementById("playground-app");
   if (!app) return;
-  const { render } = window.HubMarkdown;
+  const { render, appendCursor } = window.HubMarkdown;
   const format = window.HubFormat;
   const $ = (id) => document.getElementById(id);
   const json = (id) => JSON.parse($(id).textContent);
@@ -131,8 +131,9 @@
   function showText(view) {
     const follow = view.output.scrollHeight - view.output.scrollTop - view.output.clientHeight < 60;
     view.output.replaceChildren(render(view.text));
-    if (view.status === "streaming") view.output.append(Object.assign(document.createElement("span"), { className: "msg-cursor" }));
+    if (view.status === "streaming") appendCursor(view.output);
     view.output.dataset.tokens = String(view.n);
+    if (view.data) view.output.dataset.key = `slot:${view.data.id}`;
     if (follow) {
       state.syncing = true;
       view.output.scrollTop = view.output.scrollHeight;

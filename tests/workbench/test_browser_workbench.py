@@ -1,0 +1,315 @@
+"""The workbench in a real browser (Chromium through Playwright) against a live hub that serves
+WebSockets (uvicorn, tests/routing/live_hub.py) and a simulated provider streaming 20 tokens a
+second: stream a chat, branch it, reload mid-answer, fork it, compare 4 models blind, vote.
+
+It also measures how long a token takes to reach the screen and prints it:
+
+    .venv/bin/pytest tests/workbench/test_browser_workbench.py -q -s -p no:cacheprovider
+
+The page records, per token, when its WebSocket message arrived and when the DOM showed it
+(a MutationObserver on ``data-tokens``); each token event carries the wall-clock time the hub
+received it from the provider, so "hub to screen" covers the socket, the page and rendering.
+Only a loose bound is asserted; the numbers are printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import statistics
+import time
+
+import pytest
+
+from analytics.recorder import usage_recorder
+from providers.models import ProviderModel
+from routing.models import ModelAlias
+from tests import factories
+from tests.routing.conftest import PRICES, hub, wire_provider  # noqa: F401  (hub: the live server)
+from tests.simulated import ROOT
+from tests.workbench.conftest import routing_caches_clear
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop here
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+TOKEN_INTERVAL_MS = 50  # the simulator's --tokens-per-second 20
+
+MEASURE = """
+window.__wb = { arrivals: {}, shown: {} };
+const NativeSocket = window.WebSocket;
+window.WebSocket = class extends NativeSocket {
+  constructor(...args) {
+    super(...args);
+    // Registered before the page's own listener, so it sees each message first.
+    this.addEventListener("message", (event) => {
+      const t = performance.now();
+      let data;
+      try { data = JSON.parse(event.data); } catch { return; }
+      if (data.type === "token") window.__wb.arrivals[`${data.key}#${data.n}`] = { t, at: data.at };
+    });
+  }
+};
+new MutationObserver((records) => {
+  const t = performance.now();
+  for (const record of records) {
+    const key = record.target.dataset?.key;
+    const count = Number(record.target.dataset?.tokens || 0);
+    if (!key) continue;
+    for (let n = 0; n < count; n += 1) {
+      if (!(`${key}#${n}` in window.__wb.shown)) window.__wb.shown[`${key}#${n}`] = t;
+    }
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-tokens", "data-key"] });
+"""
+
+
+MARKDOWN_SAFETY = r"""() => {
+  const box = document.createElement("div");
+  box.append(window.HubMarkdown.render(
+    '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 1"> ' +
+    '[bad](javascript:window.pwned=1) [good](https://example.com/)\n' +
+    '```python\n# a comment\nprint("<b>")\n```'
+  ));
+  document.body.append(box);
+  const result = {
+    html: box.innerHTML,
+    elements: box.querySelectorAll("script, img, b").length,
+    links: [...box.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+    tokens: box.querySelectorAll(".tok-comment, .tok-string").length,
+    pwned: window.pwned || 0,
+  };
+  box.remove();
+  return result;
+}"""
+MEASURED = "() => ({ ...window.__wb, origin: performance.timeOrigin })"
+
+
+@pytest.fixture
+def lab(transactional_db, slow_simulator):  # type: ignore[no-untyped-def]
+    """Alice's workspace with two simulated providers and an alias, made before Playwright
+    starts (ORM calls inside its sync API would open connections nobody closes)."""
+    routing_caches_clear()
+    alice = factories.make_user("alice")
+    workspace = factories.make_workspace("Lab", owner=alice)
+    for slug in ("sim", "sim2"):
+        provider = wire_provider(workspace, slug=slug, base_url=slow_simulator.url)
+        ProviderModel.objects.create(
+            workspace=workspace, provider=provider, name="echo-large", **PRICES
+        )
+    ModelAlias.objects.create(workspace=workspace, name="fast", candidates=[{"model": "sim/echo"}])
+    yield workspace
+    deadline = time.monotonic() + 15
+    from hub.workbench.generation import generations
+
+    while generations._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    usage_recorder.flush(timeout=10)
+
+
+@pytest.fixture
+def page():  # type: ignore[no-untyped-def]
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.add_init_script(MEASURE)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        try:
+            yield page
+        finally:
+            browser.close()
+        assert not errors, errors
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> str:
+    return (
+        f"n={len(values)} p50={statistics.median(values):.1f} ms "
+        f"p95={percentile(values, 0.95):.1f} ms max={max(values):.1f} ms"
+    )
+
+
+def answer_done(page, nth: int = -1):  # type: ignore[no-untyped-def]
+    """The thread's answer (last by default) once it has stopped streaming."""
+    page.wait_for_function(
+        f"""() => {{
+            const all = document.querySelectorAll('#chat-thread .msg-assistant');
+            const one = all[{nth} < 0 ? all.length + {nth} : {nth}];
+            return one && !one.classList.contains('is-streaming') && one.querySelector('.msg-meta-text').textContent.includes('$');
+        }}"""
+    )
+    return page.locator("#chat-thread .msg-assistant").nth(nth)
+
+
+def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """``data-tokens`` of an element sampled as it grows (token by token, not all at once)."""
+    seen: list[int] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        value = page.eval_on_selector(selector, "e => Number(e.dataset.tokens || 0)")
+        if not seen or value != seen[-1]:
+            seen.append(value)
+        if value >= until:
+            return seen
+        time.sleep(0.02)
+    raise AssertionError(f"{selector} stopped at {seen}")
+
+
+def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):  # noqa: F811
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    slug = lab.slug
+
+    page.goto(f"{hub.url}/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/w/{slug}/")
+    page.click(".sidenav >> text=Chat")
+    page.wait_for_url(f"**/w/{slug}/chat/")
+
+    # Answers are rendered from text nodes: markup in them stays text, bad links stay text.
+    safety = page.evaluate(MARKDOWN_SAFETY)
+    assert safety["elements"] == 0 and not safety["pwned"], safety
+    assert safety["links"] == ["https://example.com/"] and safety["tokens"] >= 2, safety
+    assert "&lt;script&gt;" in safety["html"]
+
+    # Stream a chat: tokens arrive one by one, then the answer shows who answered and the cost.
+    page.select_option("#chat-model", "sim/echo")
+    page.fill("#chat-temperature", "0.3")
+    prompt = "Please show **bold** text and `inline code` for each of the twelve small words here"
+    page.fill("#chat-input", prompt)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
+    counts = token_counts_while_streaming(page, "#chat-thread .msg-assistant", until=6)
+    assert len(counts) >= 4, f"tokens should arrive one at a time, saw {counts}"
+    page.screenshot(path=str(SCREENSHOTS / "chat-streaming.png"))
+    page.wait_for_url(f"**/w/{slug}/chat/*/")
+    answer = answer_done(page)
+    assert answer.locator("strong").inner_text() == "bold"
+    assert answer.locator("code").first.inner_text() == "inline code"
+    meta = answer.locator(".msg-meta-text").inner_text()
+    assert "sim/echo" in meta and " in · " in meta and "out" in meta and "TTFT" in meta, meta
+    assert page.inner_text("#chat-total-cost") != "$0"
+
+    # Edit and resend: a second branch, with a "2/2" switcher to go back to the first.
+    page.locator("#chat-thread .msg-user").first.locator("text=Edit").click()
+    page.fill(".msg-editor textarea", "A different question")
+    page.click(".msg-editor >> text=Save & send")
+    page.wait_for_selector("#chat-thread .msg-user .msg-switcher-position >> text=2/2")
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text().startswith("You said: A different question")
+    user = page.locator("#chat-thread .msg-user").first
+    assert user.locator(".msg-switcher-position").inner_text() == "2/2"
+    user.locator("button[title='Previous version']").click()
+    assert (
+        page.locator("#chat-thread .msg-user").first.locator(".msg-switcher-position").inner_text()
+        == "1/2"
+    )
+    assert "twelve small words" in page.inner_text("#chat-thread")
+
+    pages_measured = [page.evaluate(MEASURED)]
+
+    # Reload in the middle of an answer: the server finishes it and the page re-attaches.
+    page.fill("#chat-input", "one two three four five six seven eight nine ten eleven twelve")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => Number(document.querySelector('#chat-thread .msg-assistant.is-streaming')?.dataset.tokens) >= 3"
+    )
+    page.reload()
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text().endswith("ten eleven twelve")
+    page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+
+    # Rename it from the list.
+    current = page.locator(".conversation-list li.is-current")
+    current.locator("summary").click()
+    current.locator("input[name=title]").fill("Branching demo")
+    current.locator("text=Rename").click()
+    page.wait_for_selector("#chat-title >> text=Branching demo")
+
+    # Fork at the first answer: a new chat holding the branch up to there.
+    page.locator("#chat-thread .msg-assistant").first.locator("button:has-text('Fork')").click()
+    page.wait_for_selector(".flash >> text=Forked into")
+    assert page.locator("#chat-thread .msg").count() == 2
+    forked_url = page.url
+
+    # Compare this conversation in the playground: four models, blind.
+    page.click("#chat-compare")
+    page.wait_for_url(f"**/w/{slug}/playground/?conversation=*")
+    assert "2 earlier messages" in page.inner_text("#pg-history summary")
+    page.click("#pg-add-slot")
+    page.click("#pg-add-slot")
+    for index, model in enumerate(("sim/echo", "sim/echo-large", "sim2/echo", "fast")):
+        page.locator(".pg-slot-model").nth(index).select_option(model)
+    page.fill("#pg-prompt", " ".join(f"w{n}" for n in range(40)))
+    page.check("#pg-blind")
+    page.click("#pg-start")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.pg-slot-output')].every(e => Number(e.dataset.tokens) >= 8)"
+    )
+    before = page.locator(".pg-slot-metrics").all_inner_texts()
+    page.screenshot(path=str(SCREENSHOTS / "playground-streaming.png"), full_page=True)
+    time.sleep(0.3)
+    after = page.locator(".pg-slot-metrics").all_inner_texts()
+    assert before != after, "per-slot metrics update while streaming"
+    for text in after:
+        assert "TTFT \u2013" not in text and "\u2013 tok/s" not in text and "$0." in text, text
+    labels = page.locator(".pg-slot-label").all_inner_texts()
+    assert labels == ["Model A", "Model B", "Model C", "Model D"], labels
+    assert "sim" not in page.inner_text("#pg-slots")
+
+    page.wait_for_selector("#pg-vote:not([hidden]) >> text=B is best")
+    page.click("text=B is best")
+    page.wait_for_selector("#pg-vote-result >> text=Model B is best")
+    labels = page.locator(".pg-slot-label").all_inner_texts()
+    assert sorted(label.split(" · ")[1] for label in labels) == [
+        "fast → sim/echo", "sim/echo", "sim/echo-large", "sim2/echo",
+    ], labels  # fmt: skip
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / "playground-voted.png"), full_page=True)
+
+    pages_measured.append(page.evaluate(MEASURED))
+    page.locator(".pg-slot").nth(1).locator("text=Continue in chat").click()
+    page.wait_for_url(f"**/w/{slug}/chat/*/")
+    assert page.url != forked_url
+    assert page.locator("#chat-thread .msg").count() == 4
+    assert "w39" in page.locator("#chat-thread .msg-assistant").last.inner_text()
+
+    latencies_report(pages_measured)
+
+
+def latencies_report(pages_measured: list[dict]) -> None:  # type: ignore[type-arg]
+    socket_to_screen: list[float] = []
+    hub_to_screen: list[float] = []
+    gaps: list[float] = []
+    for measured in pages_measured:
+        arrivals, shown, origin = measured["arrivals"], measured["shown"], measured["origin"]
+        keys = [key for key in arrivals if key in shown]
+        socket_to_screen += [shown[k] - arrivals[k]["t"] for k in keys]
+        hub_to_screen += [origin + shown[k] - arrivals[k]["at"] for k in keys]
+        for stream in {key.split("#")[0] for key in keys}:
+            times = sorted(shown[k] for k in keys if k.startswith(f"{stream}#"))
+            gaps += [b - a for a, b in itertools.pairwise(times)]
+    print(
+        f"\non-screen latency of {len(socket_to_screen)} streamed tokens (simulator at 20 tokens/s):"
+    )
+    print(f"  socket message -> DOM shows it:      {summary(socket_to_screen)}")
+    print(f"  hub got it from provider -> on screen: {summary(hub_to_screen)}")
+    print(f"  gap between tokens on screen (expected {TOKEN_INTERVAL_MS} ms): {summary(gaps)}")
+    assert len(socket_to_screen) > 150
+    assert percentile(socket_to_screen, 0.95) < 500
+    assert percentile(hub_to_screen, 0.95) < 500
