@@ -27,13 +27,16 @@ class Turn:
     body: dict[str, Any]
 
 
-def id_from(payload: dict[str, Any], name: str, *, required: bool = True) -> int | None:
+def id_from(payload: dict[str, Any], name: str) -> int:
+    """The id named ``name``; ValidationError when it is missing or not an id."""
     value = payload.get(name)
-    if value in (None, "") and not required:
-        return None
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
         raise ValidationError(f"{name} must be an id.")
     return int(value)
+
+
+def id_or_none(payload: dict[str, Any], name: str) -> int | None:
+    return None if payload.get(name) in (None, "") else id_from(payload, name)
 
 
 def turn_send(*, actor: Actor, payload: dict[str, Any]) -> Turn:
@@ -41,7 +44,7 @@ def turn_send(*, actor: Actor, payload: dict[str, Any]) -> Turn:
     content = services.text_clean(payload.get("content"), field="The message")
     with transaction.atomic():
         conversation = _conversation_for(actor, payload)
-        parent_id = id_from(payload, "parent_id", required=False)
+        parent_id = id_or_none(payload, "parent_id")
         parent = (
             None
             if parent_id is None
@@ -93,7 +96,9 @@ def _conversation_for(
     and parameters are updated to those the request carries."""
     model = services.model_clean(payload.get("model"))
     params = services.params_clean(payload.get("params"))
-    conversation_id = id_from(payload, "conversation_id", required=not create)
+    conversation_id = (
+        id_or_none(payload, "conversation_id") if create else id_from(payload, "conversation_id")
+    )
     if conversation_id is None:
         system_prompt = services.text_clean(
             payload.get("system_prompt"), field="The system prompt", required=False

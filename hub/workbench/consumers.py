@@ -197,7 +197,6 @@ class ChatConsumer(WorkbenchConsumer):
 
     async def _answer(self, actor: Actor, content: dict[str, Any]):  # type: ignore[no-untyped-def]
         message_id = chat_turns.id_from(content, "message_id")
-        assert message_id is not None
         return await database_sync_to_async(chat_turns.answer_of)(
             actor=actor, message_id=message_id
         )

@@ -53,14 +53,12 @@ def run_start(*, actor: Actor, payload: dict[str, Any]) -> RunPlan:
 
 def slot_of(*, actor: Actor, payload: dict[str, Any]) -> PlaygroundSlot:
     slot_id = id_from(payload, "slot_id")
-    assert slot_id is not None
     return selectors.slot_get(actor=actor, slot_id=slot_id)
 
 
 def vote_record(*, actor: Actor, payload: dict[str, Any]) -> dict[str, Any]:
     """Cast the vote; the run as the page now shows it (a blind run's names revealed)."""
     run_id = id_from(payload, "run_id")
-    assert run_id is not None
     run = selectors.playground_run_get(actor=actor, run_id=run_id)
     winners = payload.get("winners") or []
     if not isinstance(winners, list):
@@ -68,6 +66,6 @@ def vote_record(*, actor: Actor, payload: dict[str, Any]) -> dict[str, Any]:
     services.vote_cast(
         run=run,
         kind=str(payload.get("kind") or ""),
-        winners=[id_from({"id": w}, "id") or 0 for w in winners],
+        winners=[id_from({"id": w}, "id") for w in winners],
     )
     return selectors.playground_run_json(PlaygroundRun.objects.get(pk=run.pk))

@@ -13,7 +13,9 @@ from workspaces.access import Actor
 
 def conversation_list(*, actor: Actor, search: str = "") -> QuerySet[Conversation]:
     """The actor's conversations, newest first; ``search`` matches titles and message text."""
-    conversations = Conversation.objects.for_workspace(actor.workspace).filter(user=actor.user)
+    conversations = Conversation.objects.for_workspace(actor.workspace).filter(
+        user_id=actor.user.pk
+    )
     search = search.strip()
     if search:
         matching = Message.objects.filter(content__icontains=search).values("conversation_id")
@@ -90,7 +92,7 @@ def model_choices(*, actor: Actor) -> list[dict[str, str]]:
 
 
 def playground_run_list(*, actor: Actor) -> QuerySet[PlaygroundRun]:
-    return PlaygroundRun.objects.for_workspace(actor.workspace).filter(user=actor.user)
+    return PlaygroundRun.objects.for_workspace(actor.workspace).filter(user_id=actor.user.pk)
 
 
 def playground_run_get(*, actor: Actor, run_id: int) -> PlaygroundRun:
@@ -101,7 +103,7 @@ def playground_run_get(*, actor: Actor, run_id: int) -> PlaygroundRun:
 def slot_get(*, actor: Actor, slot_id: int) -> PlaygroundSlot:
     """Raises PlaygroundSlot.DoesNotExist for slots of other users' or workspaces' runs."""
     return PlaygroundSlot.objects.select_related("run").get(
-        pk=slot_id, run__workspace=actor.workspace, run__user=actor.user
+        pk=slot_id, run__workspace=actor.workspace, run__user_id=actor.user.pk
     )
 
 

@@ -87,7 +87,7 @@ def conversation_create(
 ) -> Conversation:
     return Conversation.objects.create(
         workspace=actor.workspace,
-        user=actor.user,
+        user_id=actor.user.pk,
         model=model,
         system_prompt=system_prompt,
         params=params or {},
@@ -264,7 +264,7 @@ def playground_run_create(
         raise ValidationError(f"Compare between {MIN_SLOTS} and {MAX_SLOTS} models.")
     run = PlaygroundRun.objects.create(
         workspace=actor.workspace,
-        user=actor.user,
+        user_id=actor.user.pk,
         prompt=prompt,
         system_prompt=system_prompt,
         history=history,

@@ -145,9 +145,9 @@ class PlaygroundRunPageView(WorkspacePageView):
 class PlaygroundRunView(PlaygroundRunPageView, PlaygroundView):
     """One earlier run, its answers and its vote; slots still streaming re-attach."""
 
-    def get(
+    def get(  # type: ignore[override]
         self, request: HttpRequest, workspace_slug: str, playground_run_id: int
-    ) -> HttpResponse:  # type: ignore[override]
+    ) -> HttpResponse:
         run = self.object
         preload = {
             "history": run.history,
