@@ -134,6 +134,10 @@
     const busy = state.streaming.size > 0;
     if (state.canGenerate && message.role === "user") {
       actions.append(button("Edit", () => { state.editing = message.id; renderThread(); }, { disabled: busy }));
+      if (!state.children.get(message.id)?.length) {
+        // A question without an answer (an imported chat can end so): answer it.
+        actions.append(button("Answer", () => send("regenerate", { message_id: message.id }), { disabled: busy }));
+      }
     }
     if (state.canGenerate && message.role === "assistant") {
       actions.append(button("Regenerate", () => regenerate(message), { disabled: busy }));
