@@ -59,6 +59,8 @@ def test_conversation_page_carries_the_whole_tree(wired_db, owner, owner_client)
     assert data["active_leaf_id"] == data["messages"][-1]["id"]
     assert data["total_cost_usd"] == "0.00020000"
     assert data["messages"][1]["provider_slug"] == "sim"
+    export = reverse("conversation-export-json", args=[wired_db.slug, conversation.pk])
+    assert f'href="{export}"' in response.content.decode()
 
 
 def test_a_colleagues_conversation_is_404(wired_db, owner, signed_in):
