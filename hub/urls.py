@@ -15,11 +15,11 @@ urlpatterns = [
     path("", include("routing.page_urls")),
     path("", include("analytics.urls")),
     path("", include("providers.local.urls")),
+    path("", include("hub.workbench.urls")),
     path("", include("hub.prompts.urls")),
     path("", include("hub.portability.urls")),
     path("", include("providers.health.urls")),
     path("", include("analytics.alerts.urls")),
-    path("", include("hub.workbench.urls")),
 ]
 
 handler404 = "hub.views.not_found"
