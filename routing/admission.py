@@ -38,6 +38,18 @@ from workspaces.roles import Permission
 
 logger = logging.getLogger(__name__)
 _background: set[asyncio.Task] = set()
+_seeded: set[str] = set()  # budget counters this process has started from the usage records
+
+
+async def budgets_seed(budgets: list[ScopedBudget]) -> None:
+    """Start each budget's counter for this period from what the usage records say was
+    spent, once per process: a restart (or a flushed Redis) does not reset a budget."""
+    at = datetime.now(UTC)
+    for scoped in budgets:
+        key = scoped.budget.counter_key(at)
+        if key not in _seeded:
+            await budget_ledger().seed(scoped.budget, scoped.spent, at)
+            _seeded.add(key)
 
 
 @dataclass
@@ -61,6 +73,7 @@ async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> li
     )
     state = "ok"
     if everyone:
+        await budgets_seed(everyone)
         state = budgets_state(await budget_ledger().status([b.budget for b in everyone]))
     request = route_request(caller, body, task=task, budget_state=state)
     admission = Admission(estimated_tokens=request.tokens_needed)
@@ -72,6 +85,7 @@ async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> li
         provider_id=first.provider_id, api_key_id=caller.api_key_id, user_id=caller.user_id
     )
     if budgets:
+        await budgets_seed(budgets)
         estimate = cost_micro_usd(
             input_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
             input_price=first.input_price, output_price=first.output_price,

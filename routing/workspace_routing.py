@@ -24,6 +24,7 @@ from routing.strategies.rules import Rule, RuleConditions
 class ScopedBudget:
     budget: Budget
     budget_id: int
+    spent: int = 0  # micro-dollars spent this period per the usage records, at load time
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def strategy_candidate(candidate: Candidate, spec: dict | None = None) -> strate
 def routing_load(workspace_id: int) -> WorkspaceRouting:
     """Sync: everything routing needs for one workspace, in a handful of queries."""
     from providers.models import ProviderModel
+    from routing.budget_spend import budget_status
     from routing.models import ModelAlias, RoutingRule, SpendBudget
     from workspaces.models import ApiKey, Workspace
 
@@ -154,6 +156,7 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
                 soft_limit=micro_usd(b.soft_limit_usd) if b.soft_limit_usd else None,
             ),
             b.pk,
+            micro_usd(budget_status(b).spent),
         )
         for b in SpendBudget.objects.for_workspace(workspace).filter(enabled=True)
     )

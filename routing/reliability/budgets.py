@@ -159,6 +159,11 @@ class BudgetLedger(Protocol):
 
     async def release(self, reservation: Reservation) -> None: ...
 
+    async def seed(self, budget: Budget, spent: int, at: datetime) -> None:
+        """Start this period's counter at ``spent`` (what usage records say was spent) unless
+        it is already counting: a restarted process or a flushed Redis keeps its budgets."""
+        ...
+
     async def status(self, budgets: Sequence[Budget]) -> list[BudgetStatus]: ...
 
 
@@ -211,6 +216,10 @@ class LocalBudgetLedger:
                     counter.mark = crossed[-1]
                     crossings.append(BudgetCrossing(budget, crossed, counter.spent))
         return crossings
+
+    async def seed(self, budget: Budget, spent: int, at: datetime) -> None:
+        with self._lock:
+            self._counters.setdefault(budget.counter_key(at), _Counter(spent=spent))
 
     async def release(self, reservation: Reservation) -> None:
         reservation.finish()

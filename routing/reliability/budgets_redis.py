@@ -124,6 +124,13 @@ class RedisBudgetLedger:
             return Rejection(budget, budget.hard_limit or 0, int(spent), int(reserved))
         return reservation
 
+    async def seed(self, budget: Budget, spent: int, at: datetime) -> None:
+        key = self._prefix + budget.counter_key(at)
+        if await self._client.hsetnx(key, "spent", spent):
+            await self._client.expireat(
+                key, int(budget_period_end(budget, at).timestamp()) + 86_400
+            )
+
     async def settle(self, reservation: Reservation, actual_cost: int) -> list[BudgetCrossing]:
         reservation.finish()
         values = await self._run_settle(reservation, actual_cost)

@@ -63,10 +63,17 @@ def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
     from routing.candidates import candidates_forget
     from routing.workspace_routing import routing_forget
 
-    # Ids are reused once a test's rows are flushed: no cached config may outlive its test.
+    # Ids are reused once a test's rows are flushed: no cached config, and no in-process
+    # counter keyed by an id, may outlive its test.
+    from routing import admission
+    from routing.reliability import backends
+
     callers.clear()
     candidates_forget()
     routing_forget()
+    admission._seeded.clear()
+    backends._local_ledger.__init__()  # type: ignore[misc]
+    backends._local_limiter.__init__()  # type: ignore[misc]
     workspace = factories.make_workspace("Acme")
     provider = wire_provider(workspace, slug="sim", base_url=simulator.url)
     gw = Gateway(url=hub.url, key="", workspace=workspace, provider=provider)

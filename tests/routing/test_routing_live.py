@@ -189,3 +189,19 @@ def test_a_hard_budget_under_concurrency_overshoots_by_at_most_one_call(gateway)
     spent = sum(Decimal(r.headers["x-hub-cost-usd"]) for r in ok)
     one_call = max(Decimal(r.headers["x-hub-cost-usd"]) for r in ok)
     assert spent <= limit + one_call
+
+
+def test_a_restarted_hub_remembers_what_a_budget_has_spent(gateway):
+    """The usage records of this period count: a fresh process starts its counter from them."""
+    from analytics.models import UsageRecord
+
+    SpendBudget.objects.create(
+        workspace=gateway.workspace, name="Monthly", period="month", hard_limit_usd=Decimal("1")
+    )
+    UsageRecord.objects.create(
+        workspace=gateway.workspace, model="sim/echo", status="success", request_id="old",
+        cost_usd=Decimal("1.5"),
+    )  # fmt: skip
+    refused = call(gateway, "sim/echo")
+    assert refused.status_code == 429
+    assert "Monthly" in refused.json()["error"]["message"]

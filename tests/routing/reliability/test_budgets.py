@@ -159,3 +159,14 @@ def test_costs_are_integer_micro_dollars_rounded_up():
     )
     assert cost == 526  # 185.1 + 340.2 micro-dollars, rounded up
     assert micro_usd("0.1") + micro_usd("0.2") == micro_usd("0.3")
+
+
+async def test_seeding_starts_a_fresh_counter_but_never_overwrites_a_live_one(ledger):
+    fresh = team_budget(hard_limit=LIMIT)
+    await ledger.seed(fresh, micro_usd("0.99"), datetime.now(UTC))
+    assert isinstance(await ledger.reserve([fresh], COST), Rejection)  # 0.99 + 0.02 > 1.00
+    live = Budget("live", ScopeKind.USER, 5, Period.DAY, hard_limit=LIMIT)
+    await spend(ledger, live, micro_usd("0.10"))
+    await ledger.seed(live, micro_usd("0.99"), datetime.now(UTC))
+    [status] = await ledger.status([live])
+    assert status.spent == micro_usd("0.10")
