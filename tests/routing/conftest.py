@@ -59,14 +59,13 @@ def wire_provider(workspace: Workspace, *, slug: str, base_url: str) -> Provider
 
 @pytest.fixture
 def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
-    from routing.auth import callers
-    from routing.candidates import candidates_forget
-    from routing.workspace_routing import routing_forget
-
     # Ids are reused once a test's rows are flushed: no cached config, and no in-process
     # counter keyed by an id, may outlive its test.
     from routing import admission
+    from routing.auth import callers
+    from routing.candidates import candidates_forget
     from routing.reliability import backends
+    from routing.workspace_routing import routing_forget
 
     callers.clear()
     candidates_forget()
