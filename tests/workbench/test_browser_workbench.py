@@ -1,6 +1,8 @@
 """The workbench in a real browser (Chromium through Playwright) against a live hub that serves
 WebSockets (uvicorn, tests/routing/live_hub.py) and a simulated provider streaming 20 tokens a
-second: stream a chat, branch it, reload mid-answer, fork it, compare 4 models blind, vote.
+second: stream a chat, branch it, reload mid-answer, fork it, compare 4 models blind, vote;
+insert a prompt from the library into the chat and the playground, save an answer as a prompt.
+Screenshots of the main pages land in var/screenshots/.
 
 It also measures how long a token takes to reach the screen and prints it:
 
@@ -23,9 +25,11 @@ import time
 import pytest
 
 from analytics.recorder import usage_recorder
+from hub.prompts.models import PromptTemplate
 from providers.models import ProviderModel
 from routing.models import ModelAlias
 from tests import factories
+from tests.prompts.factories import make_prompt
 from tests.routing.conftest import PRICES, hub, wire_provider  # noqa: F401  (hub: the live server)
 from tests.simulated import ROOT
 from tests.workbench.conftest import routing_caches_clear
@@ -109,7 +113,25 @@ def lab(transactional_db, slow_simulator):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page():  # type: ignore[no-untyped-def]
+def greeting(lab) -> PromptTemplate:  # type: ignore[no-untyped-def]
+    """A prompt with a variable and a system prompt, in the library of ``lab``."""
+    return make_prompt(
+        lab,
+        name="Greeting",
+        category="Demo",
+        body="Greet {{person}} kindly",
+        system_prompt="Be brief.",
+    )
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Errors the page logged; a test that causes one on purpose takes it out of the list."""
+    return []
+
+
+@pytest.fixture
+def page(console_errors):  # type: ignore[no-untyped-def]
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
@@ -121,7 +143,7 @@ def page():  # type: ignore[no-untyped-def]
         context.add_init_script(MEASURE)
         page = context.new_page()
         page.set_default_timeout(20_000)
-        errors: list[str] = []
+        errors = console_errors
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         try:
@@ -169,15 +191,29 @@ def token_counts_while_streaming(page, selector: str, until: int) -> list[int]: 
     raise AssertionError(f"{selector} stopped at {seen}")
 
 
-def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):  # noqa: F811
+def sign_in(page, hub, slug: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    slug = lab.slug
-
     page.goto(f"{hub.url}/login/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", factories.PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"**/w/{slug}/")
+
+
+def prompt_insert(page, name: str, **values: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``name`` in the open prompt dialog, fill in its variables and insert it."""
+    page.wait_for_selector("#prompt-dialog[open]")
+    page.locator(f"#prompt-dialog .picker-list button:has-text('{name}')").click()
+    page.wait_for_selector("#prompt-use-panel form[data-prompt-use]")
+    for variable, value in values.items():
+        page.fill(f"#prompt-use-panel [name='var-{variable}']", value)
+    page.click("#prompt-use-panel button:has-text('Insert')")
+    page.wait_for_selector("#prompt-dialog", state="hidden")
+
+
+def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):  # noqa: F811
+    slug = lab.slug
+    sign_in(page, hub, slug)
     page.click(".sidenav >> text=Chat")
     page.wait_for_url(f"**/w/{slug}/chat/")
 
@@ -289,7 +325,95 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     assert page.locator("#chat-thread .msg").count() == 4
     assert "w39" in page.locator("#chat-thread .msg-assistant").last.inner_text()
 
+    # The pages these calls show up on, and the providers that answered them.
+    assert usage_recorder.flush(timeout=10)
+    page.click(".sidenav >> text=Usage")
+    page.wait_for_selector("table.table td >> text=sim/echo-large")
+    calls = page.inner_text("table.table").lower()
+    assert "playground" in calls and "chat" in calls, calls
+    page.set_viewport_size({"width": 1400, "height": 1700})  # the whole page, nav included
+    page.screenshot(path=str(SCREENSHOTS / "usage.png"))
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.click(".sidenav >> text=Providers")
+    page.wait_for_selector("text=sim2")
+    page.screenshot(path=str(SCREENSHOTS / "providers.png"), full_page=True)
+
     latencies_report(pages_measured)
+
+
+def test_a_prompt_inserted_with_its_variable_is_sent_in_chat_and_fills_the_playground(
+    hub,  # noqa: F811
+    lab,
+    greeting,
+    page,
+    console_errors,
+):
+    slug = lab.slug
+    sign_in(page, hub, slug)
+    page.goto(f"{hub.url}/w/{slug}/chat/")
+    page.select_option("#chat-model", "sim/echo")
+
+    # A value left out is named by the hub, on the form, and nothing is inserted.
+    page.click("#chat-insert-prompt")
+    page.wait_for_selector("#prompt-dialog[open] .picker-list >> text=Greeting")
+    page.locator("#prompt-dialog .picker-list button:has-text('Greeting')").click()
+    page.click("#prompt-use-panel button:has-text('Insert')")
+    error = page.wait_for_selector("#prompt-use-panel .form-errors")
+    assert error.inner_text() == "Fill in person."
+    assert page.locator("#prompt-use-panel .field.has-error [name='var-person']").count() == 1
+    assert [e for e in console_errors if "status of 400" not in e] == []  # Chromium logs the 400
+    console_errors.clear()
+    page.fill("#prompt-use-panel [name='var-person']", "Ada")
+    page.screenshot(path=str(SCREENSHOTS / "chat-insert-prompt.png"))
+    page.click("#prompt-use-panel button:has-text('Insert')")
+    page.wait_for_selector("#prompt-dialog", state="hidden")
+    assert page.input_value("#chat-input") == "Greet Ada kindly"
+    assert page.input_value("#chat-system-prompt") == "Be brief."
+    assert page.is_visible("#chat-system-prompt")
+    assert "Inserted “Greeting” (version 1) with its system prompt." in page.inner_text(
+        "#chat-status"
+    )
+
+    # Sent as any message: the simulator echoes the filled-in text back, token by token.
+    page.click("#chat-send")
+    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text() == "You said: Greet Ada kindly"
+    assert page.locator("#chat-thread .msg-user .msg-body").inner_text() == "Greet Ada kindly"
+
+    # The playground takes the same prompt into its shared prompt and system prompt.
+    page.click(".sidenav >> text=Playground")
+    page.click("#pg-insert-prompt")
+    prompt_insert(page, "Greeting", person="Grace")
+    assert page.input_value("#pg-prompt") == "Greet Grace kindly"
+    assert page.input_value("#pg-system-prompt") == "Be brief."
+
+
+def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting, page):  # noqa: F811
+    slug = lab.slug
+    sign_in(page, hub, slug)
+    page.goto(f"{hub.url}/w/{slug}/chat/")
+    page.select_option("#chat-model", "sim/echo")
+    page.fill("#chat-input", "Summarise {{topic}} briefly")
+    page.keyboard.press("Enter")
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text() == "You said: Summarise {{topic}} briefly"
+
+    answer.locator("button:has-text('Save as prompt')").click()
+    link = answer.locator(".msg-saved a")
+    link.wait_for()
+    name = link.inner_text()
+    assert name.endswith(" · Assistant"), name
+    assert answer.locator(".msg-saved").inner_text() == f"Saved as the prompt {name}."
+    link.click()
+    page.wait_for_url(f"**/w/{slug}/prompts/*/")
+    assert "You said: Summarise {{topic}} briefly" in page.inner_text("main")
+    assert page.locator("[name='var-topic']").count() == 1  # its {{topic}} became a variable
+
+    page.click(".sidenav >> text=Prompts")
+    page.wait_for_selector(f"td >> text={name}")
+    assert page.locator("td >> text=Greeting").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "prompts.png"), full_page=True)
 
 
 def latencies_report(pages_measured: list[dict]) -> None:  # type: ignore[type-arg]

@@ -124,6 +124,22 @@ def test_viewer_reads_but_has_no_composer(wired_db, signed_in):
     assert 'id="pg-start"' not in html
 
 
+def test_chat_and_playground_offer_the_prompt_library_to_those_who_can_send(wired_db, signed_in):
+    picker = reverse("prompt-picker", args=[wired_db.slug])
+    member = signed_in(factories.add_member(wired_db, Role.MEMBER))
+    viewer = signed_in(factories.add_member(wired_db, Role.VIEWER))
+    for name in ("workbench-chat", "workbench-playground"):
+        url = reverse(name, args=[wired_db.slug])
+        html = member.get(url).content.decode()
+        assert f'data-picker-url="{picker}"' in html and 'id="prompt-use-panel"' in html, name
+        assert "/static/js/workbench/prompts.js" in html
+        assert 'id="prompt-dialog"' not in viewer.get(url).content.decode(), name
+    chat = reverse("workbench-chat", args=[wired_db.slug])
+    save = reverse("prompt-from-message", args=[wired_db.slug])
+    assert f'data-save-prompt-url="{save}"' in member.get(chat).content.decode()
+    assert "data-save-prompt-url" not in viewer.get(chat).content.decode()
+
+
 def test_playground_preloads_a_conversation(wired_db, owner, owner_client):
     conversation = conversation_make(wired_db, owner, turns=("one", "two"))
     url = reverse("workbench-playground", args=[wired_db.slug])

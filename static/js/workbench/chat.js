@@ -2,6 +2,8 @@
 // siblings); the page shows the branch down to the active leaf, with a "‹ 2/3 ›" switcher
 // wherever a message has siblings. Answers stream over the page's WebSocket and are saved
 // by the server as they stream, so a reload re-attaches to an answer still in progress.
+// Prompts from the library go into the message box (prompts.js); any message can be saved
+// as a new prompt.
 "use strict";
 
 (() => {
@@ -16,7 +18,7 @@
     temperature: $("chat-temperature"), maxTokens: $("chat-max-tokens"),
     system: $("chat-system-prompt"), total: $("chat-total-cost"), status: $("chat-status"),
     title: $("chat-title"), compare: $("chat-compare"), list: $("conversation-list"),
-    fork: $("chat-fork-form"),
+    fork: $("chat-fork-form"), insertPrompt: $("chat-insert-prompt"),
   };
   const state = {
     conversation: JSON.parse($("chat-conversation").textContent),
@@ -27,6 +29,7 @@
     canGenerate: app.dataset.canGenerate === "true",
     editing: null,
     refs: 0,
+    savedPrompts: new Map(), // message id -> { name, url } of the prompt made from it
   };
 
   function add(message) {
@@ -146,6 +149,11 @@
     if (message.role === "assistant") {
       actions.append(button("Copy", () => navigator.clipboard?.writeText(message.content)));
     }
+    if (app.dataset.savePromptUrl && message.status !== "streaming" && message.content.trim()) {
+      actions.append(button("Save as prompt", (event) => saveAsPrompt(message, event.currentTarget), {
+        title: "Make a new prompt in the library from this message",
+      }));
+    }
     header.append(actions);
     const body = document.createElement("div");
     body.className = "msg-body md";
@@ -161,7 +169,20 @@
     }
     if (state.editing === message.id) node.append(editor(message));
     fillBody(node, message);
+    showSaved(node, message);
     return node;
+  }
+
+  function showSaved(node, message) {
+    const saved = state.savedPrompts.get(message.id);
+    node.querySelector(".msg-saved")?.remove();
+    if (!saved) return;
+    const note = document.createElement("p");
+    note.className = "msg-saved note";
+    note.setAttribute("role", "status");
+    const link = Object.assign(document.createElement("a"), { href: saved.url, textContent: saved.name });
+    note.append("Saved as the prompt ", link, ".");
+    node.append(note);
   }
 
   function editor(message) {
@@ -243,6 +264,19 @@
     els.fork.action = app.dataset.forkUrl.replace("/0/fork/", `/${state.conversation.id}/fork/`);
     els.fork.elements.message_id.value = message.id;
     els.fork.submit();
+  }
+
+  async function saveAsPrompt(message, control) {
+    control.disabled = true;
+    const result = await window.HubPrompts.saveMessage(app.dataset.savePromptUrl, message.id);
+    control.disabled = false;
+    if (!result.ok) {
+      say(result.message);
+      return;
+    }
+    state.savedPrompts.set(message.id, result.data);
+    const node = els.thread.querySelector(`[data-id="${message.id}"]`);
+    if (node) showSaved(node, message);
   }
 
   function attachStreaming() {
@@ -373,6 +407,7 @@
   els.stop?.addEventListener("click", () => {
     for (const id of state.streaming.values()) send("stop", { message_id: id });
   });
+  window.HubPrompts.promptInserter({ button: els.insertPrompt, text: els.input, system: els.system, say });
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

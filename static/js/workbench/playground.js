@@ -1,6 +1,7 @@
 // Provider Hub workbench: the playground. One prompt goes to 2 to 8 slots at once over the
 // page's WebSocket; each slot streams with its own live TTFT, tokens/s, tokens and cost.
 // A blind run shows only "Model A", "Model B"… until the vote, which reveals the names.
+// "Insert prompt" fills the prompt (and system prompt) from the library (prompts.js).
 "use strict";
 
 (() => {
@@ -19,7 +20,7 @@
     slots: $("pg-slots"), prompt: $("pg-prompt"), system: $("pg-system-prompt"), blind: $("pg-blind"),
     sync: $("pg-sync"), add: $("pg-add-slot"), run: $("pg-start"), status: $("pg-status"),
     vote: $("pg-vote"), voteButtons: $("pg-vote-buttons"), voteResult: $("pg-vote-result"),
-    continueForm: $("pg-continue-form"),
+    continueForm: $("pg-continue-form"), insertPrompt: $("pg-insert-prompt"),
   };
   const state = { run: null, slots: [], byKey: new Map(), syncing: false };
 
@@ -327,6 +328,7 @@
     },
   });
 
+  window.HubPrompts.promptInserter({ button: els.insertPrompt, text: els.prompt, system: els.system, say });
   els.add?.addEventListener("click", () => addSlot({ model: state.slots.at(-1)?.model.value }));
   els.run?.addEventListener("click", startRun);
   els.prompt.addEventListener("keydown", (event) => {
