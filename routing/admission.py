@@ -130,7 +130,7 @@ async def _reserve(admission: Admission, budgets: list[ScopedBudget], estimate: 
 
 async def admission_settle(log: CallLog) -> None:
     """Correct limits to the real token count and settle or release the budget reservation."""
-    admission: Admission | None = getattr(log, "admission", None)
+    admission: Admission | None = log.admission
     if admission is None:
         return
     log.admission = None  # settle exactly once
@@ -159,7 +159,7 @@ async def admission_settle(log: CallLog) -> None:
 
 def admission_settle_soon(log: CallLog) -> None:
     """From a ``finally`` that must not await (a cancelled stream): settle in a task."""
-    if getattr(log, "admission", None) is None:
+    if log.admission is None:
         return
     try:
         task = asyncio.get_running_loop().create_task(admission_settle(log))
@@ -171,12 +171,9 @@ def admission_settle_soon(log: CallLog) -> None:
 
 async def _budget_alert(log: CallLog, crossing, budget_id: int | None) -> None:  # type: ignore[no-untyped-def]
     """Crossing 50/80/100 % raises one alert per threshold and period (analytics.alerts)."""
-    try:
-        from analytics.alerts import alert_raise
-    except ImportError:
-        return
     from asgiref.sync import sync_to_async
 
+    from analytics.alerts import alert_raise
     from workspaces.models import Workspace
 
     budget = crossing.budget
