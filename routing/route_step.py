@@ -106,11 +106,12 @@ def _has_images(messages: list[JSON]) -> bool:
 def _all_candidates(
     base: Route, rules: Iterable[Rule], aliases: dict[str, Route]
 ) -> set[strategy.Candidate]:
+    """Every candidate the decision may pick: the route's, and those rules can send to."""
     found = set(base.candidates)
     for rule in rules:
         found.update(rule.candidates)
-    for alias in aliases.values():
-        found.update(alias.candidates)
+        if rule.alias in aliases:
+            found.update(aliases[rule.alias].candidates)
     return found
 
 
