@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 
 from providers.health.models import HealthCheck
@@ -59,6 +60,8 @@ class ProviderAdmin(admin.ModelAdmin):
     list_editable = ["enabled", "priority"]
     autocomplete_fields = ["workspace", "credential"]
     actions = ["sync_models"]
+    # A base URL typed without a scheme is https (Django 6's default, stated now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Sync models from the selected providers")
     def sync_models(self, request, queryset) -> None:  # type: ignore[no-untyped-def]

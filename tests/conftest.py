@@ -24,12 +24,22 @@ def _no_counters_from_earlier_runs():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _usage_writer_lets_go_of_the_database(django_db_setup):
+def _usage_writer_lets_go_of_the_database(django_db_setup, django_db_blocker):
     """The usage writer's thread holds a connection; drop it before the test database is."""
     yield
+    from django.db import connection
+
     from analytics.recorder import usage_recorder
 
     usage_recorder.flush(close_connection=True)
+    if connection.vendor == "postgresql":
+        # Threads of live servers and websocket handlers may still hold a session; end them
+        # so PostgreSQL lets the test database be dropped.
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
