@@ -70,9 +70,9 @@ def calls_per_hour_chart(rows: Iterable[HourCalls]) -> str:
             )
         )
     _layout(figure, y_title="calls", x_format="%b %-d %H:00")
-    # Whole hours on the axis even when every call falls in one hour (plotly would zoom to
-    # sub-second ticks around a single bar).
-    figure.update_layout(xaxis={"dtick": 3_600_000, "tickformat": "%b %-d %H:00"})
+    # Hour labels even when every call falls in one hour (plotly would label sub-second
+    # ticks around a single bar); at most a dozen, so a week stays readable.
+    figure.update_layout(xaxis={"tickformat": "%b %-d %H:00", "nticks": 12})
     return _html(figure)
 
 
