@@ -1,22 +1,24 @@
 """/api/workspaces/<slug>/aliases/, /rules/ and /budgets/: list, create, read, change, delete.
 
 Everyone in the workspace may read them; changing aliases and rules takes the providers
-permission, budgets the budgets permission (workspaces.roles). Ids of another workspace's
-keys, providers or users are refused like unknown ones.
+permission, budgets the budgets permission (workspaces.roles). Writes go through
+routing.services, like the pages, which refuses another workspace's keys, providers and users.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from providers.models import Provider
+from routing import services
 from routing.models import ModelAlias, RoutingRule, SpendBudget
 from routing.serializers import (
     ModelAliasSerializer,
@@ -24,63 +26,58 @@ from routing.serializers import (
     SpendBudgetSerializer,
 )
 from workspaces.api.base import WorkspaceScopedListView, WorkspaceScopedView
-from workspaces.models import ApiKey, Membership
+from workspaces.models import ApiKey
 from workspaces.roles import Permission
+
+# Serializer field (an id) -> the service's field and the model it names.
+RELATED_IDS: dict[str, tuple[str, Callable[[], type[Model]]]] = {
+    "provider_id": ("provider", lambda: Provider),
+    "api_key_id": ("api_key", lambda: ApiKey),
+    "user_id": ("user", get_user_model),
+}
 
 
 def _permissions(change: Permission) -> dict[str, Permission]:
     return {"GET": Permission.VIEW, "POST": change, "PATCH": change, "DELETE": change}
 
 
+def _objects_for_ids(fields: dict[str, Any], workspace) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Ids in the request body become rows; unknown ids are a 400 naming the field (the
+    service then refuses rows of another workspace the same way)."""
+    for source, (name, model) in RELATED_IDS.items():
+        if source in fields:
+            pk = fields.pop(source)
+            row = None if pk is None else model()._default_manager.filter(pk=pk).first()
+            if pk is not None and row is None:
+                raise ValidationError({name: "Unknown in this workspace."})
+            fields[name] = row
+    if "api_keys" in fields:
+        ids = set(fields["api_keys"])
+        keys = list(ApiKey.objects.filter(workspace=workspace, pk__in=ids))
+        if len(keys) != len(ids):
+            raise ValidationError({"api_keys": "Unknown in this workspace."})
+        fields["api_keys"] = keys
+    return fields
+
+
 class _ConfigView(WorkspaceScopedView):
     model: ClassVar[type[Model]]
+    create: ClassVar[Callable[..., Model]]
+    update: ClassVar[Callable[..., Model]]
+    remove: ClassVar[Callable[..., None]]
+    object_name: ClassVar[str]
 
     def scoped_queryset(self) -> QuerySet:
         return self.model.objects.for_workspace(self.actor.workspace)  # type: ignore[attr-defined]
 
-    def save(self, instance: Model, fields: dict[str, Any]) -> Model:
-        api_keys = fields.pop("api_keys", None)
-        for name, value in fields.items():
-            setattr(instance, name, value)
-        instance.workspace = self.actor.workspace  # type: ignore[attr-defined]
-        self.check_related(instance, api_keys)
-        instance.full_clean()
-        try:
-            with transaction.atomic():
-                instance.save()
-                if api_keys is not None:
-                    instance.api_keys.set(api_keys)  # type: ignore[attr-defined]
-        except IntegrityError:
-            raise ValidationError(
-                {"name": "That name is already used in this workspace."}
-            ) from None
-        return instance
-
-    def check_related(self, instance: Model, api_keys: list[int] | None) -> None:
-        workspace = self.actor.workspace
-        checks = {
-            "provider": (getattr(instance, "provider_id", None), Provider.objects.filter(workspace=workspace)),
-            "api_key": (getattr(instance, "api_key_id", None), ApiKey.objects.filter(workspace=workspace)),
-        }  # fmt: skip
-        for field, (pk, allowed) in checks.items():
-            if pk is not None and not allowed.filter(pk=pk).exists():
-                raise ValidationError({field: "Unknown in this workspace."})
-        user_id = getattr(instance, "user_id", None)
-        if (
-            user_id is not None
-            and not Membership.objects.filter(workspace=workspace, user_id=user_id).exists()
-        ):
-            raise ValidationError({"user": "Not a member of this workspace."})
-        if api_keys and ApiKey.objects.filter(workspace=workspace, pk__in=api_keys).count() != len(
-            set(api_keys)
-        ):
-            raise ValidationError({"api_keys": "Unknown in this workspace."})
+    def fields(self, *, partial: bool) -> dict[str, Any]:
+        parsed = self.parsed(self.get_serializer_class(), partial=partial)
+        return _objects_for_ids(parsed, self.actor.workspace)
 
 
 class _ListView(WorkspaceScopedListView, _ConfigView):
     def post(self, request: Request, workspace_slug: str) -> Response:
-        fields = self.parsed(self.get_serializer_class())
-        instance = self.save(self.model(), fields)
+        instance = type(self).create(actor=self.actor, **self.fields(partial=False))
         return self.render(instance, status=status.HTTP_201_CREATED)
 
 
@@ -89,20 +86,29 @@ class _DetailView(_ConfigView):
         return self.render(self.object)  # type: ignore[arg-type]
 
     def patch(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        fields = self.parsed(self.get_serializer_class(), partial=True)
-        return self.render(self.save(self.object, fields))  # type: ignore[arg-type]
+        fields = self.fields(partial=True)
+        if self.model is RoutingRule and "api_keys" not in fields:
+            fields["api_keys"] = list(self.object.api_keys.all())  # type: ignore[union-attr]
+        update = type(self).update
+        return self.render(update(actor=self.actor, **{self.object_name: self.object}, **fields))
 
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        self.object.delete()  # type: ignore[union-attr]
+        type(self).remove(actor=self.actor, **{self.object_name: self.object})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _views(model: type[Model], serializer: type, change: Permission) -> tuple[type, type]:
+def _views(
+    model: type[Model], serializer: type, change: Permission, name: str
+) -> tuple[type, type]:
     attrs = {
         "model": model,
         "queryset": model.objects.none(),  # type: ignore[attr-defined]
         "serializer_class": serializer,
         "required_permissions": _permissions(change),
+        "object_name": name,
+        "create": staticmethod(getattr(services, f"{name}_create")),
+        "update": staticmethod(getattr(services, f"{name}_update")),
+        "remove": staticmethod(getattr(services, f"{name}_delete")),
     }
     return (
         type(f"{model.__name__}ListView", (_ListView,), attrs),
@@ -111,11 +117,11 @@ def _views(model: type[Model], serializer: type, change: Permission) -> tuple[ty
 
 
 AliasListView, AliasDetailView = _views(
-    ModelAlias, ModelAliasSerializer, Permission.MANAGE_PROVIDERS
+    ModelAlias, ModelAliasSerializer, Permission.MANAGE_PROVIDERS, "alias"
 )
 RuleListView, RuleDetailView = _views(
-    RoutingRule, RoutingRuleSerializer, Permission.MANAGE_PROVIDERS
+    RoutingRule, RoutingRuleSerializer, Permission.MANAGE_PROVIDERS, "rule"
 )
 BudgetListView, BudgetDetailView = _views(
-    SpendBudget, SpendBudgetSerializer, Permission.MANAGE_BUDGETS
+    SpendBudget, SpendBudgetSerializer, Permission.MANAGE_BUDGETS, "budget"
 )

@@ -86,3 +86,25 @@ def test_a_budget_needs_a_limit(workspace, session_client, owner):
         url(workspace, "budgets"), {"name": "B"}, content_type="application/json"
     )
     assert_openai_error(response, 400)
+
+
+def test_changing_a_rule_keeps_its_keys_unless_given(workspace, session_client, owner):
+    from tests.api.conftest import make_key
+    from workspaces.models import ApiKey
+
+    make_key(owner, workspace, ["inference"])
+    key_id = ApiKey.objects.get(workspace=workspace).pk
+    client = session_client(owner)
+    created = client.post(
+        url(workspace, "rules"), {"name": "r", "alias": "fast", "api_keys": [key_id]},
+        content_type="application/json",
+    ).json()  # fmt: skip
+    changed = client.patch(
+        url(workspace, "rules", created["id"]), {"position": 5}, content_type="application/json"
+    )
+    assert changed.json()["api_keys"] == [key_id] and changed.json()["position"] == 5
+    foreign = client.patch(
+        url(workspace, "rules", created["id"]), {"api_keys": [key_id + 999]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert_openai_error(foreign, 400, param="api_keys")
