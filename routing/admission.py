@@ -2,7 +2,8 @@
 
 Rate limits (per key requests/min and tokens/min) and the workspace's tokens/day quota are
 charged at the estimate before routing and corrected to the actual count afterwards. Budgets
-reserve the first candidate's estimated cost and settle to the real cost when the call ends,
+reserve the estimated cost of the candidate about to be tried (routing.budget_hold moves the
+hold when a fallback changes provider) and settle to the real cost when the call ends,
 atomically (Redis when configured), so concurrent calls cannot overshoot a hard limit.
 """
 
@@ -10,46 +11,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from providers.adapters.base import JSON
 from routing.auth import require
+from routing.budget_hold import BudgetHold, budgets_seed
 from routing.call_log import CallLog
 from routing.candidates import Candidate
 from routing.errors import ApiError
 from routing.reliability import (
     Admitted,
     LimitCharge,
-    Rejection,
-    Reservation,
     api_key_limits,
     budget_ledger,
     budgets_state,
-    cost_micro_usd,
     micro_usd,
     rate_limiter,
     workspace_quota,
 )
-from routing.reliability.periods import seconds_until_period_end
 from routing.route_step import route, route_request
-from routing.workspace_routing import ScopedBudget, WorkspaceRouting, workspace_routing
+from routing.workspace_routing import WorkspaceRouting, workspace_routing
 from workspaces.roles import Permission
 
 logger = logging.getLogger(__name__)
 _background: set[asyncio.Task] = set()
-_seeded: set[str] = set()  # budget counters this process has started from the usage records
-
-
-async def budgets_seed(budgets: list[ScopedBudget]) -> None:
-    """Start each budget's counter for this period from what the usage records say was
-    spent, once per process: a restart (or a flushed Redis) does not reset a budget."""
-    at = datetime.now(UTC)
-    for scoped in budgets:
-        key = scoped.budget.counter_key(at)
-        if key not in _seeded:
-            await budget_ledger().seed(scoped.budget, scoped.spent, at)
-            _seeded.add(key)
 
 
 @dataclass
@@ -58,8 +44,7 @@ class Admission:
 
     charges: tuple[LimitCharge, ...] = ()
     estimated_tokens: int = 0
-    reservation: Reservation | None = None
-    budget_ids: dict[object, int] = field(default_factory=dict)
+    hold: BudgetHold | None = None  # None: no budget applies to this workspace
 
 
 async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> list[Candidate]:
@@ -80,17 +65,13 @@ async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> li
     log.admission = admission
     await _admit_limits(admission, caller, routing)
     candidates = await route(caller=caller, body=body, log=log, routing=routing, request=request)
-    first = candidates[0]
-    budgets = routing.budgets_for(
-        provider_id=first.provider_id, api_key_id=caller.api_key_id, user_id=caller.user_id
-    )
-    if budgets:
-        await budgets_seed(budgets)
-        estimate = cost_micro_usd(
-            input_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
-            input_price=first.input_price, output_price=first.output_price,
-        )  # fmt: skip
-        await _reserve(admission, budgets, estimate)
+    if not routing.budgets:
+        return candidates
+    admission.hold = BudgetHold(
+        routing=routing, api_key_id=caller.api_key_id, user_id=caller.user_id,
+        prompt_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
+    )  # fmt: skip
+    await admission.hold.reserve_first_fundable(candidates)
     return candidates
 
 
@@ -117,17 +98,6 @@ async def _admit_limits(admission: Admission, caller, routing: WorkspaceRouting)
     admission.charges = outcome.charges
 
 
-async def _reserve(admission: Admission, budgets: list[ScopedBudget], estimate: int) -> None:
-    outcome = await budget_ledger().reserve([b.budget for b in budgets], estimate)
-    if isinstance(outcome, Rejection):
-        raise ApiError(
-            outcome.message, status=429, code="budget_exceeded", error_class="budget_exceeded",
-            retry_after=seconds_until_period_end(outcome.budget.period, datetime.now(UTC)),
-        )  # fmt: skip
-    admission.reservation = outcome
-    admission.budget_ids = {b.budget: b.budget_id for b in budgets}
-
-
 async def admission_settle(log: CallLog) -> None:
     """Correct limits to the real token count and settle or release the budget reservation."""
     admission: Admission | None = log.admission
@@ -144,15 +114,16 @@ async def admission_settle(log: CallLog) -> None:
                     if c.limit.name != "requests/min"
                 ]
             )
-        reservation = admission.reservation
-        if reservation is None:
+        hold = admission.hold
+        reservation = hold.reservation if hold is not None else None
+        if hold is None or reservation is None:
             return
         if log.input_tokens == 0 and log.output_tokens == 0:
             await budget_ledger().release(reservation)
             return
         crossings = await budget_ledger().settle(reservation, micro_usd(log.cost_usd))
         for crossing in crossings:
-            await _budget_alert(log, crossing, admission.budget_ids.get(crossing.budget))
+            await _budget_alert(log, crossing, hold.budget_ids.get(crossing.budget))
     except Exception:  # accounting must never turn a served call into an error
         logger.exception("settling limits and budgets for %s failed", log.request_id)
 

@@ -99,15 +99,20 @@ async def _attempts(
     candidates: list[Candidate], log: CallLog, attempt: Callable[[Candidate], Awaitable[Any]]
 ) -> AsyncIterator[tuple[Candidate, float, BreakerPermit, Any]]:
     """Try candidates in order, retrying one with backoff (honouring Retry-After) while that
-    may help, skipping those whose breaker is open; yields the first success. Raises the
-    client-facing error when no candidate answered."""
+    may help, skipping those whose breaker is open or whose provider budget is spent; yields
+    the first success. Raises the client-facing error when no candidate answered."""
     policy = retry_policy()
     last_error: ApiError | None = None
     for number, candidate in enumerate(candidates, start=1):
         is_last = number == len(candidates)
+        over_budget = await _budget_refusal(log, candidate)
+        if over_budget is not None:
+            log.attempts.append(_skipped_row(len(log.attempts) + 1, candidate, "budget_exceeded"))
+            last_error = over_budget
+            continue
         permit = await _breaker(candidate).allow()
         if not permit.allowed:
-            log.attempts.append(_skipped_row(len(log.attempts) + 1, candidate))
+            log.attempts.append(_skipped_row(len(log.attempts) + 1, candidate, "circuit_open"))
             last_error = circuit_open(candidate)
             continue
         for tries in range(1, policy.max_attempts + 1):
@@ -141,6 +146,13 @@ async def _attempts(
     raise last_error or ApiError("Every candidate failed.", status=503, code="upstream_unavailable")
 
 
+async def _budget_refusal(log: CallLog, candidate: Candidate) -> ApiError | None:
+    """Move the call's budget hold (routing.budget_hold) to ``candidate``'s provider; the
+    error to skip it with when that provider's budget is spent."""
+    hold = log.admission.hold if log.admission is not None else None
+    return None if hold is None else await hold.move_to(candidate)
+
+
 def circuit_open(candidate: Candidate) -> ApiError:
     return ApiError(
         f"Provider {candidate.provider_slug!r} is failing; its circuit breaker is open "
@@ -166,10 +178,10 @@ def _breaker(candidate: Candidate) -> CircuitBreaker:
     return circuit_breaker_for(candidate.provider_id, candidate.model_name, breaker_config())
 
 
-def _skipped_row(number: int, candidate: Candidate) -> dict[str, Any]:
+def _skipped_row(number: int, candidate: Candidate, reason: str) -> dict[str, Any]:
     return {
         "attempt": number, "provider": candidate.provider_slug, "model": candidate.model_name,
-        "error_class": "circuit_open", "duration_ms": 0.0,
+        "error_class": reason, "duration_ms": 0.0,
     }  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def wire_provider(workspace: Workspace, *, slug: str, base_url: str) -> Provider
 def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
     # Ids are reused once a test's rows are flushed: no cached config, and no in-process
     # counter keyed by an id, may outlive its test.
-    from routing import admission
+    from routing import budget_hold
     from routing.auth import callers
     from routing.candidates import candidates_forget
     from routing.reliability import backends
@@ -70,7 +70,7 @@ def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
     callers.clear()
     candidates_forget()
     routing_forget()
-    admission._seeded.clear()
+    budget_hold._seeded.clear()
     backends._local_ledger.__init__()  # type: ignore[misc]
     backends._local_limiter.__init__()  # type: ignore[misc]
     workspace = factories.make_workspace("Acme")

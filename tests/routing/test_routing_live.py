@@ -205,3 +205,58 @@ def test_a_restarted_hub_remembers_what_a_budget_has_spent(gateway):
     refused = call(gateway, "sim/echo")
     assert refused.status_code == 429
     assert "Monthly" in refused.json()["error"]["message"]
+
+
+def live_budget_spend(gateway) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """What the enforcing counters (in-process or Redis) hold per budget name, micro-USD."""
+    from asgiref.sync import async_to_sync
+
+    from routing.reliability import budget_ledger
+    from routing.workspace_routing import workspace_routing
+
+    async def read():  # type: ignore[no-untyped-def]
+        routing = await workspace_routing(gateway.workspace.pk)
+        return await budget_ledger().status([b.budget for b in routing.budgets])
+
+    return {status.budget.name: status.spent for status in async_to_sync(read)()}
+
+
+def test_a_spent_provider_budget_sends_an_alias_to_another_provider(gateway, simulator):
+    from analytics.models import UsageRecord
+
+    wire_provider(gateway.workspace, slug="sim2", base_url=simulator.url)
+    SpendBudget.objects.create(
+        workspace=gateway.workspace, name="Sim cap", scope="provider", provider=gateway.provider,
+        period="month", hard_limit_usd=Decimal("1"),
+    )  # fmt: skip
+    UsageRecord.objects.create(
+        workspace=gateway.workspace, provider=gateway.provider, model="sim/echo",
+        status="success", request_id="old", cost_usd=Decimal("1.5"),
+    )  # fmt: skip
+    alias(gateway, "spread", ["sim/echo", "sim2/echo"])
+    served = call(gateway, "spread")
+    assert served.status_code == 200 and served.headers["x-hub-provider"] == "sim2"
+    [record] = recorded_usage(model="spread")
+    assert [(a["provider"], a["error_class"]) for a in record.attempts] == [
+        ("sim", "budget_exceeded"),
+        ("sim2", None),
+    ]
+    direct = call(gateway, "sim/echo")
+    assert direct.status_code == 429 and "Sim cap" in direct.json()["error"]["message"]
+
+
+def test_a_fallback_is_charged_to_the_provider_that_answered(gateway, simulator):
+    from routing.reliability import micro_usd
+
+    other = wire_provider(gateway.workspace, slug="sim2", base_url=simulator.url)
+    for provider in (gateway.provider, other):
+        SpendBudget.objects.create(
+            workspace=gateway.workspace, name=f"{provider.slug} month", scope="provider",
+            provider=provider, period="month", soft_limit_usd=Decimal("10"),
+        )  # fmt: skip
+    alias(gateway, "spread", ["sim/fault-500", "sim2/echo"])
+    answers = [call(gateway, "spread") for _ in range(3)]
+    assert {a.headers["x-hub-provider"] for a in answers} == {"sim2"}
+    charged = sum(micro_usd(a.headers["x-hub-cost-usd"]) for a in answers)
+    assert charged > 0
+    assert live_budget_spend(gateway) == {"sim month": 0, "sim2 month": charged}

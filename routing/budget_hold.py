@@ -1,0 +1,109 @@
+"""Budget reservations that follow a call to the provider that actually serves it.
+
+A call holds the workspace, key and user budgets plus the budgets of the provider it is
+about to try. When the pipeline falls back to a candidate on another provider, the hold
+moves there first, so the answer's cost lands on the provider that gave it; a provider
+whose hard budget is exhausted is skipped like an open breaker, and the alias's next
+provider may still serve the call. Only workspace, key and user budgets refuse the call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from routing.candidates import Candidate
+from routing.errors import ApiError
+from routing.reliability import (
+    Rejection,
+    Reservation,
+    ScopeKind,
+    budget_ledger,
+    cost_micro_usd,
+)
+from routing.reliability.periods import seconds_until_period_end
+from routing.workspace_routing import ScopedBudget, WorkspaceRouting
+
+_seeded: set[str] = set()  # budget counters this process has started from the usage records
+
+
+async def budgets_seed(budgets: list[ScopedBudget]) -> None:
+    """Start each budget's counter for this period from what the usage records say was
+    spent, once per process: a restart (or a flushed Redis) does not reset a budget."""
+    at = datetime.now(UTC)
+    for scoped in budgets:
+        key = scoped.budget.counter_key(at)
+        if key not in _seeded:
+            await budget_ledger().seed(scoped.budget, scoped.spent, at)
+            _seeded.add(key)
+
+
+@dataclass
+class BudgetHold:
+    """The reservation one call holds, and what it needs to move it to another provider."""
+
+    routing: WorkspaceRouting
+    api_key_id: int | None
+    user_id: int | None
+    prompt_tokens: int
+    output_tokens: int
+    reservation: Reservation | None = None
+    budget_ids: dict[object, int] = field(default_factory=dict)
+    provider_id: int | None = None  # whose provider budgets the reservation covers
+    exhausted: dict[int, ApiError] = field(default_factory=dict)  # provider id -> its refusal
+
+    def budgets(self, provider_id: int | None) -> list[ScopedBudget]:
+        return self.routing.budgets_for(
+            provider_id=provider_id, api_key_id=self.api_key_id, user_id=self.user_id
+        )
+
+    async def reserve_first_fundable(self, candidates: list[Candidate]) -> None:
+        """Reserve for the first candidate whose budgets have room; those before it, on
+        providers whose hard budget is spent, are skipped (and noted) when the call is tried.
+        429 when a workspace, key or user budget is spent, or every provider's is."""
+        for candidate in candidates:
+            if await self.move_to(candidate) is None:
+                return
+        if self.exhausted:
+            raise next(iter(self.exhausted.values()))
+
+    async def move_to(self, candidate: Candidate) -> ApiError | None:
+        """Hold the budgets ``candidate`` spends against; the error to skip it with when its
+        provider's hard budget is spent. Raises when a workspace, key or user budget is."""
+        provider_id = candidate.provider_id
+        if provider_id in self.exhausted:
+            return self.exhausted[provider_id]
+        if self.reservation is not None and provider_id == self.provider_id:
+            return None
+        wanted = self.budgets(provider_id)
+        if self.reservation is None and not wanted:
+            self.provider_id = provider_id
+            return None
+        if self.reservation is not None:
+            if [b.budget for b in wanted] == list(self.reservation.budgets):
+                self.provider_id = provider_id  # no provider budget on either side
+                return None
+            await budget_ledger().release(self.reservation)
+            self.reservation = None
+        await budgets_seed(wanted)
+        estimate = cost_micro_usd(
+            input_tokens=self.prompt_tokens, output_tokens=self.output_tokens,
+            input_price=candidate.input_price, output_price=candidate.output_price,
+        )  # fmt: skip
+        outcome = await budget_ledger().reserve([b.budget for b in wanted], estimate)
+        if isinstance(outcome, Rejection):
+            error = budget_exceeded(outcome)
+            if outcome.budget.scope != ScopeKind.PROVIDER:
+                raise error
+            self.exhausted[provider_id] = error
+            return error
+        self.reservation, self.provider_id = outcome, provider_id
+        self.budget_ids = {b.budget: b.budget_id for b in wanted}
+        return None
+
+
+def budget_exceeded(rejection: Rejection) -> ApiError:
+    return ApiError(
+        rejection.message, status=429, code="budget_exceeded", error_class="budget_exceeded",
+        retry_after=seconds_until_period_end(rejection.budget.period, datetime.now(UTC)),
+    )  # fmt: skip
