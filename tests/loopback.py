@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from email.message import Message
@@ -24,7 +25,10 @@ Handler = Callable[[str, str, dict[str, str], bytes], tuple[int, Any]]
 class HttpServer:
     """A threaded HTTP server on a free port; records every request it gets."""
 
-    def __init__(self, handler: Handler | None = None) -> None:
+    def __init__(
+        self, handler: Handler | None = None, *, tls: ssl.SSLContext | None = None
+    ) -> None:
+        self.scheme = "https" if tls else "http"
         self.requests: list[dict[str, Any]] = []
         self.handler: Handler = handler or (lambda *_: (200, {"ok": True}))
         server = self
@@ -51,12 +55,14 @@ class HttpServer:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Request)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     def json_bodies(self) -> list[Any]:
         return [json.loads(r["body"]) for r in self.requests if r["body"]]

@@ -11,10 +11,13 @@ run short-lived ones. Each session is paired with a parked async generator, so w
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import weakref
 from collections.abc import AsyncIterator
 
 import aiohttp
+import certifi
 
 POOL_SIZE = 512  # connections per session, across all upstream hosts
 KEEPALIVE_SECONDS = 60
@@ -33,7 +36,10 @@ class UpstreamSessions:
             return held[0]
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(
-                limit=POOL_SIZE, limit_per_host=0, keepalive_timeout=KEEPALIVE_SECONDS
+                limit=POOL_SIZE,
+                limit_per_host=0,
+                keepalive_timeout=KEEPALIVE_SECONDS,
+                ssl=tls_context(),
             ),
             trust_env=False,
         )
@@ -47,6 +53,15 @@ class UpstreamSessions:
         held = self._by_loop.pop(asyncio.get_running_loop(), None)
         if held is not None:
             await held[0].close()
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The system's trust store (and SSL_CERT_FILE / SSL_CERT_DIR) plus certifi's bundle, so
+    slim images without CA packages still verify provider certificates."""
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=certifi.where())
+    return context
 
 
 async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncIterator[None]:

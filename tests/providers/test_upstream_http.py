@@ -104,3 +104,32 @@ def test_a_short_lived_loop_closes_its_session_and_warns_nothing(simulator):
         gc.collect()
     assert len(sessions) == 3 and all(session.closed for session in sessions)
     assert not [w for w in caught if "nclosed" in str(w.message)]
+
+
+def test_a_provider_behind_a_private_ca_is_trusted_through_ssl_cert_file(tmp_path, monkeypatch):
+    """Public CAs are trusted out of the box (certifi); a self-hosted server's or a corporate
+    proxy's CA is added with SSL_CERT_FILE, and an unknown CA is refused."""
+    import pytest
+
+    from providers.adapters.base import UpstreamError
+    from providers.adapters.upstream_http import tls_context
+    from tests.loopback import HttpServer
+    from tests.private_ca import private_ca
+
+    ca_file, server_tls = private_ca(tmp_path)
+    server = HttpServer(lambda *_: (200, {"data": [{"id": "private-model"}]}), tls=server_tls)
+    secured = target(server.url + "/v1")
+    try:
+        tls_context.cache_clear()
+        with pytest.raises(UpstreamError) as refused:
+            async_to_sync(OpenAICompatibleAdapter().list_models)(secured)
+        assert refused.value.error_class == "connect_error"
+        assert "ClientConnectorCertificateError" in str(refused.value)  # as the README says
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+        tls_context.cache_clear()
+        models = async_to_sync(OpenAICompatibleAdapter().list_models)(secured)
+        assert [m.id for m in models] == ["private-model"]
+    finally:
+        server.stop()
+        monkeypatch.delenv("SSL_CERT_FILE")
+        tls_context.cache_clear()
