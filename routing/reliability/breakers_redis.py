@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import redis.asyncio as aioredis
+from redis.exceptions import NoScriptError
 
 from routing.reliability.breakers import BreakerConfig, BreakerPermit, BreakerState
 
@@ -127,15 +128,22 @@ class RedisBreakers:
         return _text(await self._run("failure", key, config, probe))  # type: ignore[arg-type, return-value]
 
     async def open_keys(self, keys: Iterable[str], config: BreakerConfig) -> set[str]:
-        """The keys a caller would be skipped for now, in one round trip; takes no probe."""
+        """The keys a caller would be skipped for now, in one round trip; takes no probe.
+
+        EVALSHA goes into the pipeline directly: a registered Script in a pipeline makes
+        redis-py ask SCRIPT EXISTS first, one more round trip on every call."""
         keys = list(keys)
-        async with self._client.pipeline(transaction=False) as pipe:
-            for key in keys:
-                await self._script(
-                    keys=[self._prefix + key],
-                    args=["peek", 0, 0, 0, 0, config.bucket_seconds, config.buckets,
-                          config.cooldown, config.probe_lease, 0],
-                    client=pipe,
-                )  # fmt: skip
-            results = await pipe.execute()
+        args = ["peek", 0, 0, 0, 0, config.bucket_seconds, config.buckets, config.cooldown,
+                config.probe_lease, 0]  # fmt: skip
+        for attempt in (1, 2):
+            try:
+                async with self._client.pipeline(transaction=False) as pipe:
+                    for key in keys:
+                        pipe.evalsha(self._script.sha, 1, self._prefix + key, *args)
+                    results = await pipe.execute()
+                break
+            except NoScriptError:
+                if attempt == 2:
+                    raise
+                await self._client.script_load(_SCRIPT)  # Redis restarted or was flushed
         return {key for key, skipped in zip(keys, results, strict=True) if skipped}

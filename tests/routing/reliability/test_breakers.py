@@ -89,3 +89,20 @@ async def test_an_unanswered_probe_is_handed_on_after_its_lease(breakers):
     await asyncio.sleep(FAST.probe_lease + 0.05)
 
     assert (await breakers.allow(KEY, FAST)).probe
+
+
+async def test_breaker_checks_survive_a_redis_that_forgot_its_scripts(private_redis):
+    """A restarted or flushed Redis has no scripts loaded; the breaker loads its own again."""
+    import redis.asyncio as aioredis
+
+    from routing.reliability.breakers_redis import RedisBreakers
+
+    client = aioredis.Redis.from_url(private_redis)
+    try:
+        breakers = RedisBreakers(client, prefix="t:")
+        assert await fail(breakers, 3) == "open"
+        await client.script_flush()
+        assert await breakers.open_keys([KEY, "1:other"], FAST) == {KEY}
+        assert await breakers.open_keys(["1:other"], FAST) == set()
+    finally:
+        await client.aclose()
