@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("providers.local.api_urls")),
     path("", include("analytics.api_urls")),
     path("", include("routing.api_urls")),
+    path("", include("hub.prompts.api_urls")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from hub.prompts.models import PromptTemplate, PromptVersion, VersionLabel
 from hub.workbench.models import Message
@@ -12,13 +12,14 @@ from workspaces.models import Workspace
 def prompt_list(
     *, workspace: Workspace, search: str = "", category: str = ""
 ) -> QuerySet[PromptTemplate]:
-    """Templates by name, each with ``version_count`` and ``production_number``; ``search``
-    matches names, descriptions and the text of any version."""
+    """Templates by name, each with ``version_count``, ``latest_number`` and
+    ``production_number``; ``search`` matches names, descriptions and the text of any version."""
     production = PromptVersion.objects.filter(
         template=OuterRef("pk"), label=VersionLabel.PRODUCTION
     ).values("number")[:1]
     prompts = PromptTemplate.objects.for_workspace(workspace).annotate(
         version_count=Count("versions", distinct=True),
+        latest_number=Max("versions__number"),
         production_number=Subquery(production),
     )
     search = search.strip()
@@ -47,6 +48,10 @@ def prompt_categories(*, workspace: Workspace) -> list[str]:
 def prompt_version_list(*, template: PromptTemplate) -> QuerySet[PromptVersion]:
     """Newest first."""
     return template.versions.select_related("created_by").order_by("-number")
+
+
+def prompt_version_latest(*, template: PromptTemplate) -> PromptVersion | None:
+    return template.versions.order_by("-number").first()
 
 
 def prompt_version_current(*, template: PromptTemplate) -> PromptVersion | None:

@@ -19,6 +19,7 @@ from analytics.alerts.services import alert_raise
 from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests import factories
 from tests.api.conftest import ALL_SCOPES, assert_openai_error, make_key
+from tests.prompts.factories import make_prompt
 from workspaces import services
 from workspaces.api.base import OBJECT_KWARG, WORKSPACE_KWARG
 from workspaces.models import Workspace
@@ -68,6 +69,8 @@ def url_for(route: str, pattern: URLPattern, *, slug_of: Workspace, objects_of: 
             return slug_of.slug
         if name == OBJECT_KWARG:
             return str(object_of(pattern, objects_of).pk)
+        if name == "number":  # a prompt's version number; every prompt has version 1
+            return "1"
         raise AssertionError(f"{route}: teach the sweep how to fill <{name}>")
 
     return ROUTE_KWARG.sub(fill, route)
@@ -89,6 +92,7 @@ def workspace_b(other_workspace):  # type: ignore[no-untyped-def]
     )
     RoutingRule.objects.create(workspace=other_workspace, name="b-rule", alias="b-fast")
     SpendBudget.objects.create(workspace=other_workspace, name="B budget", hard_limit_usd=5)
+    make_prompt(other_workspace, name="B prompt")
     return other_workspace
 
 
@@ -126,6 +130,8 @@ def test_sweep_finds_every_workspace_endpoint():
         "providers/<int:pk>/health/",
         "notifications/<int:pk>/read/",
         "alert-settings/",
+        "prompts/<int:pk>/versions/<int:number>/production/",
+        "prompts/import/",
     ):
         assert any(route.endswith(expected) for route in routes), expected
 
@@ -137,7 +143,7 @@ def test_every_endpoint_of_another_workspace_is_404_for_every_method(caller, cal
         workspace_routes(),
         slug_of=workspace_b,
         objects_of=workspace_b,
-        secret_words=[workspace_b.name, "B credential", "b@example.com"],
+        secret_words=[workspace_b.name, "B credential", "b@example.com", "B prompt"],
     )
     assert calls == len(workspace_routes()) * len(METHODS)
 
@@ -157,5 +163,5 @@ def test_ids_of_another_workspace_under_my_own_slug_are_404(
         object_routes,
         slug_of=workspace,
         objects_of=workspace_b,
-        secret_words=[workspace_b.name, "B credential", "b@example.com"],
+        secret_words=[workspace_b.name, "B credential", "b@example.com", "B prompt"],
     )
