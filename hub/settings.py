@@ -45,6 +45,9 @@ try:
     HUB_BREAKER_FAILURES = int(config.read_positive_float("HUB_BREAKER_FAILURES", 5))
     # ...and lets one probe through after this many seconds.
     HUB_BREAKER_COOLDOWN = config.read_positive_float("HUB_BREAKER_COOLDOWN", 30.0)
+    # A workbench answer still streaming with no heartbeat for this many seconds was left by
+    # a server process that died: it is shown as interrupted, with retry.
+    HUB_WORKBENCH_STALE_SECONDS = config.read_positive_float("HUB_WORKBENCH_STALE_SECONDS", 30.0)
 except config.ConfigurationError as error:
     config.exit_with(error)
 
@@ -194,6 +197,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules outside an app's ``tasks.py`` (the workbench lives inside the hub app).
+CELERY_IMPORTS = ["hub.workbench.tasks"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,13 +6,14 @@ Sync functions, called from the consumer through ``database_sync_to_async``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hub.workbench import selectors, services
+from hub.workbench import interruptions, selectors, services
 from hub.workbench.models import Conversation, Message, MessageRole
 from workspaces.access import Actor
 
@@ -76,6 +77,15 @@ def answer_of(*, actor: Actor, message_id: int) -> Message:
         role=MessageRole.ASSISTANT,
         conversation__in=selectors.conversation_list(actor=actor),
     )
+
+
+def answer_as_saved(*, actor: Actor, message_id: int, running: Collection[str]) -> Message:
+    """The answer as saved, for a socket that cannot attach to its generation: interrupted
+    first when a dead process left it streaming (``running``: keys alive in this process)."""
+    answer = answer_of(actor=actor, message_id=message_id)
+    if interruptions.messages_interrupt(Message.objects.filter(pk=answer.pk), running=running):
+        answer.refresh_from_db()
+    return answer
 
 
 def branch_select(*, actor: Actor, payload: dict[str, Any]) -> int:

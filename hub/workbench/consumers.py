@@ -23,7 +23,7 @@ from analytics.models import UsageSource
 from hub.workbench import chat_turns, playground_runs
 from hub.workbench.generation import Event, generations
 from hub.workbench.persistence import MessageSink, SlotSink
-from hub.workbench.selectors import NAMING_METRICS, message_json, slot_json
+from hub.workbench.selectors import NAMING_METRICS, message_json
 from routing.errors import ApiError
 from workspaces.access import Actor
 from workspaces.roles import Permission
@@ -186,7 +186,10 @@ class ChatConsumer(WorkbenchConsumer):
         message = await self._answer(actor, content)
         key = f"message:{message.pk}"
         if not generations.attach(key, user_id=actor.user.pk, subscriber=self.deliver):
-            message = await self._answer(actor, content)  # it may have finished meanwhile
+            # Read again: it may have finished meanwhile, or been left by a dead process.
+            message = await database_sync_to_async(chat_turns.answer_as_saved)(
+                actor=actor, message_id=message.pk, running=generations.running_keys()
+            )
             self.deliver({"type": "message", "key": key, "message": message_json(message)})
 
     async def select(self, actor: Actor, content: dict[str, Any]) -> None:
@@ -238,8 +241,7 @@ class PlaygroundConsumer(WorkbenchConsumer):
         key = f"slot:{slot.pk}"
         subscriber = self.deliver_blind if slot.run.blind else self.deliver
         if not generations.attach(key, user_id=actor.user.pk, subscriber=subscriber):
-            slot = await database_sync_to_async(playground_runs.slot_of)(
-                actor=actor, payload=content
+            saved = await database_sync_to_async(playground_runs.slot_as_saved)(
+                actor=actor, payload=content, running=generations.running_keys()
             )
-            revealed = await database_sync_to_async(lambda: slot.run.revealed)()
-            self.deliver({"type": "slot", "key": key, "slot": slot_json(slot, revealed=revealed)})
+            self.deliver({"type": "slot", "key": key, "slot": saved})

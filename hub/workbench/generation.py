@@ -5,6 +5,10 @@ closing it only unsubscribes, so the answer still streams to its end and is save
 explicit stop cancels the task, and with it the upstream call (the pipeline records the call
 as cancelled). Generations live in the process that started them: a reload served by another
 replica sees the progress saved so far and then the final answer, not the live tokens.
+
+While it runs, a generation keeps its row's ``heartbeat_at`` fresh (progress saves carry it; a
+timer adds one while no token comes), so other processes can tell a live answer from one
+whose process died (``hub.workbench.interruptions``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.conf import settings
+
 from routing.call_log import CallLog
 from routing.errors import ApiError
 from routing.pipeline import chat_stream
@@ -29,6 +35,12 @@ logger = logging.getLogger(__name__)
 Event = dict[str, Any]
 Subscriber = Callable[[Event], None]  # must not block: it queues the event for its socket
 PERSIST_EVERY_S = 1.0  # how often a streaming answer's text is saved on the way
+HEARTBEAT_EVERY_S = 5.0  # at most this long without a write that refreshes the heartbeat
+
+
+def heartbeat_every() -> float:
+    """Seconds between heartbeats: a few per stale threshold, so one late write is no death."""
+    return min(HEARTBEAT_EVERY_S, settings.HUB_WORKBENCH_STALE_SECONDS / 3)
 
 
 @dataclass
@@ -68,7 +80,11 @@ class Outcome:
 class Sink(Protocol):
     """Where a generation is saved: a chat message or a playground slot."""
 
-    async def progress(self, text: str) -> None: ...
+    async def progress(self, text: str) -> None:
+        """Save the text so far (and refresh the heartbeat)."""
+
+    async def heartbeat(self) -> None:
+        """Refresh the heartbeat alone: the generation is alive, waiting for tokens."""
 
     async def finish(self, outcome: Outcome) -> None: ...
 
@@ -87,6 +103,9 @@ class Generation:
     prompt_tokens: int = 0
     finishing: bool = False
     saving: asyncio.Task[None] | None = None
+    beat_at: float | None = None  # perf_counter of the last write that refreshed the heartbeat
+    keeping_alive: asyncio.Task[None] | None = None
+    stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def text(self) -> str:
@@ -155,6 +174,10 @@ class Generations:
         generation.task.add_done_callback(lambda _task: self._stopped_before_start(generation))
         return generation
 
+    def running_keys(self) -> frozenset[str]:
+        """Keys of the generations alive in this process (safe to call from any thread)."""
+        return frozenset(self._running.copy())
+
     def find(self, key: str, *, user_id: int) -> Generation | None:
         """The user's running generation under ``key``; nobody else's."""
         generation = self._running.get(key)
@@ -200,6 +223,7 @@ class Generations:
         status, error = "complete", ""
         generation.prompt_tokens = tokens_in_messages(body.get("messages") or [])
         saved_at = time.perf_counter()
+        generation.keeping_alive = asyncio.create_task(_keep_alive(generation))
 
         def log_keep(log: CallLog) -> None:
             generation.log = log
@@ -224,7 +248,7 @@ class Generations:
                 if time.perf_counter() - saved_at >= PERSIST_EVERY_S and not _busy(generation):
                     # Not awaited here: a stop must land inside the pipeline, which then
                     # cancels the upstream call and records it.
-                    saved_at = time.perf_counter()
+                    saved_at = generation.beat_at = time.perf_counter()
                     generation.saving = asyncio.create_task(
                         generation.sink.progress(generation.text)
                     )
@@ -249,9 +273,11 @@ class Generations:
 
     async def _finish(self, generation: Generation, status: str, error: str) -> None:
         generation.finishing = True
-        if generation.saving is not None:
-            with contextlib.suppress(Exception):
-                await generation.saving
+        generation.stopped.set()
+        for writing in (generation.saving, generation.keeping_alive):
+            if writing is not None:
+                with contextlib.suppress(Exception):
+                    await writing
         outcome = _outcome(generation, status, error)
         try:
             await asyncio.shield(generation.sink.finish(outcome))
@@ -269,6 +295,24 @@ class Generations:
                 "metrics": outcome.metrics(),
             }
         )
+
+
+async def _keep_alive(generation: Generation) -> None:
+    """Refresh the heartbeat now, then whenever no progress save has for ``heartbeat_every``
+    (a slow first token must not look like a dead process); ends when the generation does."""
+    every = heartbeat_every()
+    while not generation.stopped.is_set():
+        last = generation.beat_at
+        wait = 0.0 if last is None else last + every - time.perf_counter()
+        if wait <= 0:
+            generation.beat_at = time.perf_counter()
+            try:
+                await generation.sink.heartbeat()
+            except Exception:  # a missed beat is retried; it must not stop the answer
+                logger.warning("workbench generation %s: heartbeat not saved", generation.key)
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(generation.stopped.wait(), wait)
 
 
 def _busy(generation: Generation) -> bool:

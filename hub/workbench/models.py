@@ -20,6 +20,13 @@ class GenerationStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+def streaming_index(name: str) -> models.Index:
+    """The few rows still streaming, which the interrupted-answer sweep scans every minute."""
+    return models.Index(
+        fields=["status"], condition=models.Q(status=GenerationStatus.STREAMING), name=name
+    )
+
+
 class Conversation(models.Model):
     """One chat. Its messages form a tree (edits and regenerations branch); ``active_leaf``
     is the branch shown, so a reload returns to where the user was."""
@@ -82,10 +89,14 @@ class Message(models.Model):
         max_length=16, choices=GenerationStatus.choices, default=GenerationStatus.COMPLETE
     )
     error = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the generation writing it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [streaming_index("message_streaming")]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:40]}"
@@ -134,9 +145,13 @@ class PlaygroundSlot(models.Model):
         max_length=16, choices=GenerationStatus.choices, default=GenerationStatus.STREAMING
     )
     error = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the generation writing it."
+    )
 
     class Meta:
         ordering = ["position"]
+        indexes = [streaming_index("slot_streaming")]
         constraints = [
             models.UniqueConstraint(fields=["run", "position"], name="unique_slot_position")
         ]

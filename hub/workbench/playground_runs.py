@@ -4,12 +4,13 @@ through ``database_sync_to_async``."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from hub.workbench import selectors, services
+from hub.workbench import interruptions, selectors, services
 from hub.workbench.chat_turns import id_from
 from hub.workbench.models import PlaygroundRun, PlaygroundSlot
 from workspaces.access import Actor
@@ -54,6 +55,17 @@ def run_start(*, actor: Actor, payload: dict[str, Any]) -> RunPlan:
 def slot_of(*, actor: Actor, payload: dict[str, Any]) -> PlaygroundSlot:
     slot_id = id_from(payload, "slot_id")
     return selectors.slot_get(actor=actor, slot_id=slot_id)
+
+
+def slot_as_saved(
+    *, actor: Actor, payload: dict[str, Any], running: Collection[str]
+) -> dict[str, Any]:
+    """The slot as the page shows it, for a socket that cannot attach to its generation:
+    interrupted first when a dead process left it streaming."""
+    slot = slot_of(actor=actor, payload=payload)
+    if interruptions.slots_interrupt(PlaygroundSlot.objects.filter(pk=slot.pk), running=running):
+        slot.refresh_from_db()
+    return selectors.slot_json(slot, revealed=slot.run.revealed)
 
 
 def vote_record(*, actor: Actor, payload: dict[str, Any]) -> dict[str, Any]:

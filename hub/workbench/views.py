@@ -1,5 +1,7 @@
 """Workbench pages: the chat (list, one conversation, rename, delete, fork) and the playground
-(new run, one run, continue a slot in chat). Generation itself goes over the WebSocket."""
+(new run, one run, continue a slot in chat). Generation itself goes over the WebSocket.
+Answers left streaming by a server process that died are marked interrupted before a page
+shows them (``hub.workbench.interruptions``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from hub.workbench import selectors, services
+from hub.workbench import interruptions, selectors, services
+from hub.workbench.generation import generations
 from hub.workbench.models import Conversation, PlaygroundRun
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView
@@ -55,6 +58,9 @@ class ConversationPageView(WorkspacePageView):
 
 class ConversationView(ConversationPageView, ChatView):
     def get(self, request: HttpRequest, workspace_slug: str, conversation_id: int) -> HttpResponse:  # type: ignore[override]
+        interruptions.conversation_interrupted_mark(
+            conversation=self.object, running=generations.running_keys()
+        )
         return self.render_page(self.context(self.object))
 
 
@@ -149,6 +155,7 @@ class PlaygroundRunView(PlaygroundRunPageView, PlaygroundView):
         self, request: HttpRequest, workspace_slug: str, playground_run_id: int
     ) -> HttpResponse:
         run = self.object
+        interruptions.run_interrupted_mark(run=run, running=generations.running_keys())
         preload = {
             "history": run.history,
             "prompt": run.prompt,

@@ -3,6 +3,7 @@ come in through the whole ASGI stack (origin check, session cookie, router) as a
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from analytics.recorder import usage_recorder
+from routing.models import ModelAlias
 from tests import factories
 from tests.pages.conftest import owner_client, signed_in  # noqa: F401  (page-test fixtures)
 from tests.routing.conftest import wire_provider
@@ -48,6 +50,22 @@ def _no_persistent_connections(monkeypatch):  # type: ignore[no-untyped-def]
     from django.db import connections
 
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def wired_db(workspace):  # type: ignore[no-untyped-def]
+    """The workspace with a simulated provider (never called here) and an alias."""
+    wire_provider(workspace, slug="sim", base_url="http://127.0.0.1:9")
+    ModelAlias.objects.create(workspace=workspace, name="fast", candidates=[{"model": "sim/echo"}])
+    return workspace
+
+
+def page_json(response, element_id: str):  # type: ignore[no-untyped-def]
+    """The JSON a page hands its script in ``<script id=element_id type=application/json>``."""
+    html = response.content.decode()
+    start = html.index(f'id="{element_id}"')
+    start = html.index(">", start) + 1
+    return json.loads(html[start : html.index("</script>", start)])
 
 
 @pytest.fixture

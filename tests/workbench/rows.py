@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils import timezone
 
 from hub.workbench import services
-from hub.workbench.models import Conversation, GenerationStatus, PlaygroundRun
+from hub.workbench.models import (
+    Conversation,
+    GenerationStatus,
+    Message,
+    PlaygroundRun,
+    PlaygroundSlot,
+)
 from tests import factories
 from workspaces.models import Workspace
 
@@ -65,3 +73,36 @@ def workbench_fill(workspace: Workspace) -> None:
     """One conversation and one playground run of the owner (for the page sweep)."""
     conversation_make(workspace, turns=(f"{workspace.name} secret chat",))
     playground_run_make(workspace)
+
+
+def seconds_ago(seconds: float | None):  # type: ignore[no-untyped-def]
+    return None if seconds is None else timezone.now() - timedelta(seconds=seconds)
+
+
+def streaming_answer(
+    conversation: Conversation, text: str, *, heartbeat_age: float | None, question: str = ""
+) -> Message:
+    """An answer left streaming with ``text`` saved so far, its heartbeat that many seconds old
+    (None: never beat, as rows from before heartbeats): to ``question`` asked after the active
+    answer, or without one another answer to the last question."""
+    if question:
+        _prompt, answer = services.turn_start(
+            conversation=conversation, parent=conversation.active_leaf, content=question,
+            model=MODEL,
+        )  # fmt: skip
+    else:
+        prompt = conversation.messages.filter(role="user").order_by("-id").first()
+        answer = services.answer_start(conversation=conversation, prompt=prompt, model=MODEL)
+    Message.objects.filter(pk=answer.pk).update(
+        content=text, heartbeat_at=seconds_ago(heartbeat_age)
+    )
+    answer.refresh_from_db()
+    return answer
+
+
+def slot_streaming(slot: PlaygroundSlot, text: str, *, heartbeat_age: float | None) -> None:
+    """Turn a slot back into one still streaming with ``text`` saved so far."""
+    PlaygroundSlot.objects.filter(pk=slot.pk).update(
+        output=text, status=GenerationStatus.STREAMING, error="",
+        heartbeat_at=seconds_ago(heartbeat_age),
+    )  # fmt: skip

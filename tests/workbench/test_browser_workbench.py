@@ -20,12 +20,17 @@ import itertools
 import os
 import shutil
 import statistics
+import threading
 import time
 
 import pytest
+from django.db import connection
 
 from analytics.recorder import usage_recorder
 from hub.prompts.models import PromptTemplate
+from hub.workbench.interruptions import INTERRUPTED_ERROR
+from hub.workbench.models import Message, PlaygroundRun
+from hub.workbench.persistence import message_heartbeat
 from providers.models import ProviderModel
 from routing.models import ModelAlias
 from tests import factories
@@ -33,6 +38,12 @@ from tests.prompts.factories import make_prompt
 from tests.routing.conftest import PRICES, hub, wire_provider  # noqa: F401  (hub: the live server)
 from tests.simulated import ROOT
 from tests.workbench.conftest import routing_caches_clear
+from tests.workbench.rows import (
+    conversation_make,
+    playground_run_make,
+    slot_streaming,
+    streaming_answer,
+)
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop here
 
@@ -122,6 +133,34 @@ def greeting(lab) -> PromptTemplate:  # type: ignore[no-untyped-def]
         body="Greet {{person}} kindly",
         system_prompt="Be brief.",
     )
+
+
+@pytest.fixture
+def left_streaming(lab, settings) -> tuple[Message, PlaygroundRun]:  # type: ignore[no-untyped-def]
+    """Alice's answers nobody generates any more (their process died): a chat answer and a
+    playground slot silent for a minute; answers are stale after 3 s."""
+    settings.HUB_WORKBENCH_STALE_SECONDS = 3
+    alice = lab.memberships.get(role="owner").user
+    conversation = conversation_make(lab, alice, turns=("first",))
+    answer = streaming_answer(conversation, "You said: sec", heartbeat_age=60, question="second")
+    run = playground_run_make(lab, alice)
+    slot_streaming(run.slots.get(position=0), "Half an ans", heartbeat_age=60)
+    return answer, run
+
+
+def last_heartbeat_now(message_id: int) -> None:
+    """The answer's last heartbeat, as its generation wrote it just before its process died;
+    from a thread of its own, which closes its connection (not the ORM inside Playwright's loop)."""
+
+    def beat() -> None:
+        try:
+            message_heartbeat(message_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat)
+    thread.start()
+    thread.join()
 
 
 @pytest.fixture
@@ -414,6 +453,42 @@ def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting,
     page.wait_for_selector(f"td >> text={name}")
     assert page.locator("td >> text=Greeting").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "prompts.png"), full_page=True)
+
+
+def test_an_answer_whose_server_died_turns_into_an_error_with_regenerate(
+    hub,  # noqa: F811
+    lab,
+    left_streaming,
+    page,
+):
+    answer, run = left_streaming
+    slug = lab.slug
+    sign_in(page, hub, slug)
+
+    # Shown streaming at first (its process might be alive); once silent past the threshold,
+    # the page's next look finds it interrupted: the partial text stays, with the error.
+    last_heartbeat_now(answer.pk)
+    page.goto(f"{hub.url}/w/{slug}/chat/{answer.conversation_id}/")
+    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
+    page.wait_for_selector("#chat-thread .msg-assistant .msg-status-error", timeout=10_000)
+    shown = page.locator("#chat-thread .msg-assistant").last
+    assert shown.locator(".msg-status").inner_text() == f"Error: {INTERRUPTED_ERROR}"
+    assert shown.locator(".msg-body").inner_text() == "You said: sec"
+    assert page.inner_text("#chat-status") == INTERRUPTED_ERROR
+    assert page.is_enabled("#chat-send") and not page.is_visible("#chat-stop")
+    page.screenshot(path=str(SCREENSHOTS / "chat-interrupted.png"))
+
+    # Regenerate, as for any failed answer: a new answer beside the interrupted one.
+    shown.locator("button:has-text('Regenerate')").click()
+    page.wait_for_selector("#chat-thread .msg-assistant .msg-switcher-position >> text=2/2")
+    assert answer_done(page).locator(".msg-body").inner_text() == "You said: second"
+
+    # A playground run opens with its dead slot failed, so it can be voted on and run again.
+    page.goto(f"{hub.url}/w/{slug}/playground/{run.pk}/")
+    slot = page.locator(".pg-slot").first
+    assert slot.locator(".pg-slot-status").inner_text() == f"Error: {INTERRUPTED_ERROR}"
+    assert slot.locator(".pg-slot-output").inner_text() == "Half an ans"
+    assert page.is_enabled("#pg-start") and page.is_visible("#pg-vote")
 
 
 def latencies_report(pages_measured: list[dict]) -> None:  # type: ignore[type-arg]

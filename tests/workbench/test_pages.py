@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.urls import reverse
 
 from hub.workbench.models import Conversation, GenerationStatus, Message, Vote
-from routing.models import ModelAlias
 from tests import factories
+from tests.workbench.conftest import page_json
 from tests.workbench.rows import conversation_make, playground_run_make
 from workspaces.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def wired_db(workspace):  # type: ignore[no-untyped-def]
-    """The workspace with a simulated provider (never called here) and an alias."""
-    from tests.routing.conftest import wire_provider
-
-    wire_provider(workspace, slug="sim", base_url="http://127.0.0.1:9")
-    ModelAlias.objects.create(workspace=workspace, name="fast", candidates=[{"model": "sim/echo"}])
-    return workspace
-
-
-def page_json(response, element_id: str):  # type: ignore[no-untyped-def]
-    html = response.content.decode()
-    start = html.index(f'id="{element_id}"')
-    start = html.index(">", start) + 1
-    return json.loads(html[start : html.index("</script>", start)])
 
 
 def test_chat_page_lists_chat_models_and_aliases_and_links_in_the_nav(wired_db, owner_client):
