@@ -150,13 +150,14 @@ def _reset_connection() -> None:
 
 
 def rows_write(rows: list[Row]) -> None:
-    """bulk_create the batch; rows that break a constraint (their workspace was deleted meanwhile)
-    are written one by one so one bad row cannot hold the rest back forever."""
+    """Insert the batch (analytics.usage_insert); rows that break a constraint (their workspace
+    was deleted meanwhile) are written one by one so one bad row cannot hold the rest back."""
     from analytics.models import UsageRecord
+    from analytics.usage_insert import usage_rows_insert
 
     close_old_connections()
     try:
-        UsageRecord.objects.bulk_create([UsageRecord(**row) for row in rows])
+        usage_rows_insert(rows)
     except IntegrityError:
         for row in rows:
             try:

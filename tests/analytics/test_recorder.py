@@ -90,3 +90,47 @@ async def test_record_nowait_never_blocks_the_event_loop_when_full(workspace):
     while sum(written) < 4 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert sum(written) == 4
+
+
+def test_a_written_row_reads_back_as_the_orm_stores_it(workspace):
+    """The fast insert must store what bulk_create would: decimals, aware datetimes, JSON,
+    choices, nulls, text beyond ASCII, and field defaults for keys a row leaves out."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from analytics.models import UsageSource, UsageStatus
+    from analytics.recorder import rows_write
+
+    row = usage_row(
+        workspace,
+        source=UsageSource.PLAYGROUND,
+        status=UsageStatus.CANCELLED,
+        cost_usd=Decimal("0.00001234"),
+        created_at=datetime(2026, 11, 25, 12, 30, 15, 123456, tzinfo=UTC),
+        attempts=[{"attempt": 1, "provider": "sim", "error_class": None, "duration_ms": 1.25}],
+        tokens_estimated=True,
+        ttft_ms=None,
+        route_reason="café ✓ — rule “cheap”",
+    )
+    sparse = usage_row(workspace)  # no attempts, route, stream...: the model's defaults
+    rows_write([{**row, "request_id": "req_fast"}, {**sparse, "request_id": "req_fast_sparse"}])
+    UsageRecord.objects.bulk_create(
+        [
+            UsageRecord(**{**row, "request_id": "req_orm"}),
+            UsageRecord(**{**sparse, "request_id": "req_orm_sparse"}),
+        ]
+    )
+    columns = [f.attname for f in UsageRecord._meta.concrete_fields if f.attname != "id"]
+
+    def stored(request_id: str) -> dict:
+        values = UsageRecord.objects.values(*columns).get(request_id=request_id)
+        values.pop("request_id")
+        return values
+
+    assert stored("req_fast") == stored("req_orm")
+    assert stored("req_fast_sparse") == stored("req_orm_sparse")
+    fast = stored("req_fast")
+    assert fast["cost_usd"] == Decimal("0.00001234")
+    assert fast["created_at"] == row["created_at"]
+    assert fast["attempts"] == row["attempts"] and fast["source"] == "playground"
+    assert stored("req_fast_sparse")["attempts"] == []
