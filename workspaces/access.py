@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from workspaces.models import ApiKeyScope, Workspace
 from workspaces.roles import Permission, role_allows
@@ -30,7 +30,7 @@ def scopes_allowed_for_role(role: str) -> list[str]:
 class Actor:
     """A user acting in a workspace, through a session (``scopes`` is None) or an API key."""
 
-    user: AbstractBaseUser
+    user: User
     workspace: Workspace
     role: str
     scopes: frozenset[str] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -12,11 +12,11 @@ from workspaces.models import ApiKey, Invitation, Membership, Workspace
 from workspaces.roles import Permission
 
 
-def workspace_list(*, user: AbstractBaseUser) -> QuerySet[Workspace]:
+def workspace_list(*, user: User) -> QuerySet[Workspace]:
     return Workspace.objects.filter(memberships__user=user).order_by("name")
 
 
-def actor_for_session(*, user: AbstractBaseUser, workspace_slug: str) -> Actor:
+def actor_for_session(*, user: User, workspace_slug: str) -> Actor:
     """The signed-in user acting in a workspace; 404 (not 403) when they are not a member."""
     if not user.is_authenticated:
         raise Http404("No such workspace.")
@@ -30,7 +30,7 @@ def actor_for_session(*, user: AbstractBaseUser, workspace_slug: str) -> Actor:
     return Actor(user=user, workspace=membership.workspace, role=membership.role)
 
 
-def actor_for_key(*, record: KeyRecord, user: AbstractBaseUser, workspace: Workspace) -> Actor:
+def actor_for_key(*, record: KeyRecord, user: User, workspace: Workspace) -> Actor:
     return Actor(
         user=user,
         workspace=workspace,
@@ -56,7 +56,7 @@ def api_key_list(*, actor: Actor) -> QuerySet[ApiKey]:
     return keys
 
 
-def membership_list_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's own memberships, one per workspace, for the workspace list."""
     return (
         Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")

@@ -64,8 +64,16 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
-    token = serializers.CharField(read_only=True, help_text="Shown once; only its hash is kept.")
-    url = serializers.CharField(read_only=True, help_text="The link to send; shown once.")
+    # The row keeps only the token's hash, so the view passes ``token`` and ``url`` in the
+    # context (a docstring here would become the schema's description).
+    token = serializers.SerializerMethodField(help_text="Shown once; only its hash is kept.")
+    url = serializers.SerializerMethodField(help_text="The link to send; shown once.")
+
+    def get_token(self, invitation: Invitation) -> str:
+        return str(self.context["token"])
+
+    def get_url(self, invitation: Invitation) -> str:
+        return str(self.context["url"])
 
     class Meta(InvitationSerializer.Meta):
         fields = [*InvitationSerializer.Meta.fields, "token", "url"]
@@ -104,7 +112,12 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
-    key = serializers.CharField(read_only=True, help_text="The plaintext key; shown once only.")
+    # The row keeps only the key's hash, so the view passes the plaintext as ``key`` in the
+    # context (a docstring here would become the schema's description).
+    key = serializers.SerializerMethodField(help_text="The plaintext key; shown once only.")
+
+    def get_key(self, api_key: ApiKey) -> str:
+        return str(self.context["key"])
 
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +41,7 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def workspace_create(*, name: str, owner: AbstractBaseUser) -> Workspace:
+def workspace_create(*, name: str, owner: User) -> Workspace:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A workspace needs a name."})
@@ -143,7 +143,7 @@ def invitation_find(*, token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user: AbstractBaseUser) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     invitation = (
         Invitation.objects.select_for_update().filter(token_hash=_hash_token(token)).first()
     )

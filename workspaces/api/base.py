@@ -7,7 +7,7 @@ before the body is even parsed.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from rest_framework import generics, mixins
@@ -21,14 +21,17 @@ from workspaces.roles import Permission
 WORKSPACE_KWARG = "workspace_slug"
 OBJECT_KWARG = "pk"
 
+ModelT = TypeVar("ModelT", bound=Model)
 
-class WorkspaceScopedView(generics.GenericAPIView):
-    """Subclasses set ``queryset`` (for the schema), ``required_permissions`` and ``scoped_queryset()``."""
+
+class WorkspaceScopedView(generics.GenericAPIView, Generic[ModelT]):
+    """Subclasses set ``queryset`` (for the schema), ``required_permissions`` and ``scoped_queryset()``;
+    ``ModelT`` is the model of that queryset, so ``url_object`` has its type."""
 
     required_permissions: ClassVar[dict[str, Permission]] = {"GET": Permission.VIEW}
     lookup_url_kwarg = OBJECT_KWARG
     actor: Actor
-    object: Model | None = None
+    object: ModelT | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -38,10 +41,16 @@ class WorkspaceScopedView(generics.GenericAPIView):
         permission = self.required_permissions.get(request.method or "", Permission.VIEW)
         require_permission(self.actor, permission)
 
-    def scoped_queryset(self) -> QuerySet:
+    @property
+    def url_object(self) -> ModelT:
+        """The object the URL's ``pk`` names, fetched by ``initial()``: detail routes only."""
+        assert self.object is not None, "only a route with a pk has an object"
+        return self.object
+
+    def scoped_queryset(self) -> QuerySet[ModelT]:
         raise NotImplementedError
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[ModelT]:
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()  # type: ignore[union-attr]
         return self.scoped_queryset()
@@ -60,7 +69,7 @@ class WorkspaceScopedView(generics.GenericAPIView):
         return dict(serializer.validated_data)
 
 
-class WorkspaceScopedListView(mixins.ListModelMixin, WorkspaceScopedView):
+class WorkspaceScopedListView(mixins.ListModelMixin, WorkspaceScopedView[ModelT]):
     """A paginated GET of ``scoped_queryset()``."""
 
     def get(self, request: Request, workspace_slug: str) -> Response:

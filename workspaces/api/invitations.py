@@ -29,7 +29,7 @@ def invitation_url(request: Request, token: str) -> str:
     return request.build_absolute_uri(INVITATION_PATH.format(token=token))
 
 
-class _InvitationView(WorkspaceScopedView):
+class _InvitationView(WorkspaceScopedView[Invitation]):
     """Invitations carry e-mail addresses, so reading them is for member managers."""
 
     queryset = Invitation.objects.none()
@@ -44,27 +44,29 @@ class _InvitationView(WorkspaceScopedView):
         return selectors.invitation_list(workspace=self.actor.workspace)
 
 
-class InvitationListView(WorkspaceScopedListView, _InvitationView):
+class InvitationListView(WorkspaceScopedListView[Invitation], _InvitationView):
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
     def post(self, request: Request, workspace_slug: str) -> Response:
         data = self.parsed(InvitationCreateSerializer)
         invitation, token = services.invitation_create(
             actor=self.actor, role=data["role"], email=data["email"]
         )
-        invitation.token = token
-        invitation.url = invitation_url(request, token)
         return self.render(
-            invitation, status=status.HTTP_201_CREATED, serializer_class=InvitationCreatedSerializer
+            invitation,
+            status=status.HTTP_201_CREATED,
+            serializer_class=InvitationCreatedSerializer,
+            token=token,
+            url=invitation_url(request, token),
         )
 
 
 class InvitationDetailView(_InvitationView):
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        return self.render(self.object)
+        return self.render(self.url_object)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        services.invitation_revoke(actor=self.actor, invitation=self.object)
+        services.invitation_revoke(actor=self.actor, invitation=self.url_object)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

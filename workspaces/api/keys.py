@@ -15,7 +15,7 @@ from workspaces.roles import Permission
 from workspaces.serializers import ApiKeyCreatedSerializer, ApiKeyCreateSerializer, ApiKeySerializer
 
 
-class _ApiKeyView(WorkspaceScopedView):
+class _ApiKeyView(WorkspaceScopedView[ApiKey]):
     """Admins see every key of the workspace, others only their own (others' are 404)."""
 
     queryset = ApiKey.objects.none()
@@ -30,7 +30,7 @@ class _ApiKeyView(WorkspaceScopedView):
         return selectors.api_key_list(actor=self.actor)
 
 
-class ApiKeyListView(WorkspaceScopedListView, _ApiKeyView):
+class ApiKeyListView(WorkspaceScopedListView[ApiKey], _ApiKeyView):
     @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer})
     def post(self, request: Request, workspace_slug: str) -> Response:
         data = self.parsed(ApiKeyCreateSerializer)
@@ -40,17 +40,19 @@ class ApiKeyListView(WorkspaceScopedListView, _ApiKeyView):
             scopes=data["scopes"],
             expires_at=data["expires_at"],
         )
-        api_key.key = raw_key
         return self.render(
-            api_key, status=status.HTTP_201_CREATED, serializer_class=ApiKeyCreatedSerializer
+            api_key,
+            status=status.HTTP_201_CREATED,
+            serializer_class=ApiKeyCreatedSerializer,
+            key=raw_key,
         )
 
 
 class ApiKeyDetailView(_ApiKeyView):
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        return self.render(self.object)
+        return self.render(self.url_object)
 
     @extend_schema(responses={200: ApiKeySerializer})
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
         """Revoke: the row stays, marked revoked, so its history remains visible."""
-        return self.render(services.api_key_revoke(actor=self.actor, api_key=self.object))
+        return self.render(services.api_key_revoke(actor=self.actor, api_key=self.url_object))

@@ -15,7 +15,7 @@ from workspaces.roles import Permission
 from workspaces.serializers import MembershipRoleSerializer, MembershipSerializer
 
 
-class _MembershipView(WorkspaceScopedView):
+class _MembershipView(WorkspaceScopedView[Membership]):
     queryset = Membership.objects.none()
     serializer_class = MembershipSerializer
 
@@ -23,7 +23,7 @@ class _MembershipView(WorkspaceScopedView):
         return selectors.membership_list(workspace=self.actor.workspace)
 
 
-class MembershipListView(WorkspaceScopedListView, _MembershipView):
+class MembershipListView(WorkspaceScopedListView[Membership], _MembershipView):
     """Every member may see who else belongs."""
 
 
@@ -36,17 +36,17 @@ class MembershipDetailView(_MembershipView):
     }
 
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        return self.render(self.object)
+        return self.render(self.url_object)
 
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     def patch(self, request: Request, workspace_slug: str, pk: int) -> Response:
         data = self.parsed(MembershipRoleSerializer)
         membership = services.membership_set_role(
-            actor=self.actor, membership=self.object, role=data["role"]
+            actor=self.actor, membership=self.url_object, role=data["role"]
         )
         return self.render(membership)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        services.membership_remove(actor=self.actor, membership=self.object)
+        services.membership_remove(actor=self.actor, membership=self.url_object)
         return Response(status=status.HTTP_204_NO_CONTENT)

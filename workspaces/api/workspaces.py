@@ -43,7 +43,7 @@ class WorkspaceListView(mixins.ListModelMixin, generics.GenericAPIView):
         return Response(WorkspaceSerializer(workspace).data, status=status.HTTP_201_CREATED)
 
 
-class WorkspaceDetailView(WorkspaceScopedView):
+class WorkspaceDetailView(WorkspaceScopedView[Workspace]):
     queryset = Workspace.objects.none()
     serializer_class = WorkspaceSerializer
     required_permissions = {

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +22,7 @@ from workspaces.views.base import WorkspacePageView, form_add_service_errors
 def workspace_list(request: HttpRequest) -> HttpResponse:
     """Every workspace the user belongs to, and a form that makes a new one (owned by them)."""
     user = request.user
-    assert isinstance(user, AbstractBaseUser)  # login_required
+    assert isinstance(user, User)  # login_required
     form = WorkspaceNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
