@@ -31,7 +31,7 @@ MANAGE = {
 }
 
 
-class _ProviderView(WorkspaceScopedView):
+class _ProviderView(WorkspaceScopedView[Provider]):
     queryset = Provider.objects.none()
     serializer_class = ProviderSerializer
     required_permissions = MANAGE
@@ -54,7 +54,7 @@ class _ProviderView(WorkspaceScopedView):
         return fields
 
 
-class ProviderListView(WorkspaceScopedListView, _ProviderView):
+class ProviderListView(WorkspaceScopedListView[Provider], _ProviderView):
     @extend_schema(request=ProviderWriteSerializer, responses={201: ProviderSerializer})
     def post(self, request: Request, workspace_slug: str) -> Response:
         provider = services.provider_create(actor=self.actor, **self.provider_fields(partial=False))
@@ -63,18 +63,18 @@ class ProviderListView(WorkspaceScopedListView, _ProviderView):
 
 class ProviderDetailView(_ProviderView):
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        return self.render(self.object)
+        return self.render(self.url_object)
 
     @extend_schema(request=ProviderWriteSerializer, responses=ProviderSerializer)
     def patch(self, request: Request, workspace_slug: str, pk: int) -> Response:
         fields = self.provider_fields(partial=True)
         return self.render(
-            services.provider_update(actor=self.actor, provider=self.object, **fields)
+            services.provider_update(actor=self.actor, provider=self.url_object, **fields)
         )
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        services.provider_delete(actor=self.actor, provider=self.object)
+        services.provider_delete(actor=self.actor, provider=self.url_object)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -88,17 +88,17 @@ class ProviderSyncModelsView(_ProviderView):
         from providers.adapters.base import UpstreamError
 
         try:
-            result = services.provider_sync_models(actor=self.actor, provider=self.object)
+            result = services.provider_sync_models(actor=self.actor, provider=self.url_object)
         except UpstreamError as error:
             return Response(
-                {"error": {"message": f"Provider {self.object.slug!r}: {error.message}",
+                {"error": {"message": f"Provider {self.url_object.slug!r}: {error.message}",
                            "type": "upstream_error", "code": "sync_failed", "param": None}},
                 status=status.HTTP_502_BAD_GATEWAY,
             )  # fmt: skip
         return Response({"listed": result.listed, "added": result.added, "updated": result.updated})
 
 
-class _CredentialView(WorkspaceScopedView):
+class _CredentialView(WorkspaceScopedView[Credential]):
     queryset = Credential.objects.none()
     serializer_class = CredentialSerializer
     required_permissions = MANAGE
@@ -107,7 +107,7 @@ class _CredentialView(WorkspaceScopedView):
         return selectors.credential_list(workspace=self.actor.workspace)
 
 
-class CredentialListView(WorkspaceScopedListView, _CredentialView):
+class CredentialListView(WorkspaceScopedListView[Credential], _CredentialView):
     @extend_schema(request=CredentialCreateSerializer, responses={201: CredentialSerializer})
     def post(self, request: Request, workspace_slug: str) -> Response:
         credential = services.credential_create(
@@ -118,15 +118,17 @@ class CredentialListView(WorkspaceScopedListView, _CredentialView):
 
 class CredentialDetailView(_CredentialView):
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        return self.render(self.object)
+        return self.render(self.url_object)
 
     @extend_schema(request=CredentialUpdateSerializer, responses=CredentialSerializer)
     def patch(self, request: Request, workspace_slug: str, pk: int) -> Response:
         fields = self.parsed(CredentialUpdateSerializer, partial=True)
-        credential = services.credential_update(actor=self.actor, credential=self.object, **fields)
+        credential = services.credential_update(
+            actor=self.actor, credential=self.url_object, **fields
+        )
         return self.render(credential)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        services.credential_delete(actor=self.actor, credential=self.object)
+        services.credential_delete(actor=self.actor, credential=self.url_object)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -21,7 +21,9 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         return []  # unresolvable now; the call-time check sees it again
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    # Over TCP every answer is an IPv4 or IPv6 socket address, whose first item is a str.
+    addresses = [info[4][0] for info in infos]
+    return [ipaddress.ip_address(a.split("%")[0]) for a in addresses if isinstance(a, str)]
 
 
 def is_internal_host(host: str) -> bool:

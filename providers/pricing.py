@@ -14,7 +14,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 MILLION = Decimal(1_000_000)
 # litellm's key prefix for each kind's models ("" for OpenAI's own, unprefixed keys).
-LITELLM_PREFIX = {
+LITELLM_PREFIX: dict[str, str] = {
     ProviderKind.OPENAI: "",
     ProviderKind.ANTHROPIC: "anthropic",
     ProviderKind.GEMINI: "gemini",

@@ -144,7 +144,8 @@ def _dumps(body: JSON) -> bytes:
 def _model_info(entry: JSON) -> ModelInfo:
     context = next((entry[f] for f in CONTEXT_FIELDS if isinstance(entry.get(f), int)), None)
     model_id = str(entry["id"])
-    pricing = entry.get("pricing") if isinstance(entry.get("pricing"), dict) else {}
+    listed_pricing = entry.get("pricing")
+    pricing: JSON = listed_pricing if isinstance(listed_pricing, dict) else {}
     return ModelInfo(
         id=model_id,
         context_window=context,

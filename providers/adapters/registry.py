@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from providers.models import Provider, ProviderModel
 
 # The simulator serves several wire formats under one address; its OpenAI API lives at /v1.
-API_ROOT_SUFFIX = {ProviderKind.SIMULATED: "/v1"}
+API_ROOT_SUFFIX: dict[str, str] = {ProviderKind.SIMULATED: "/v1"}
 
 
 @functools.cache

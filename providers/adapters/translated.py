@@ -33,7 +33,10 @@ ROUTES: dict[str, tuple[str, str]] = {
     ProviderKind.GEMINI: ("gemini", "/v1beta"),
     ProviderKind.COHERE: ("cohere_chat", "/v2/chat"),
 }
-EMBEDDING_ROUTES = {ProviderKind.GEMINI: "/v1beta", ProviderKind.COHERE: "/v1/embed"}
+EMBEDDING_ROUTES: dict[str, str] = {
+    ProviderKind.GEMINI: "/v1beta",
+    ProviderKind.COHERE: "/v1/embed",
+}
 
 
 def _litellm() -> Any:

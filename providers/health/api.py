@@ -54,7 +54,7 @@ class ProviderHealthDetailSerializer(ProviderHealthSerializer):
     history = HealthPointSerializer(many=True)
 
 
-class ProviderHealthListView(WorkspaceScopedView):
+class ProviderHealthListView(WorkspaceScopedView[Provider]):
     """Every provider's status, latency percentiles, error rate, uptime and score."""
 
     queryset = Provider.objects.none()
@@ -67,7 +67,7 @@ class ProviderHealthListView(WorkspaceScopedView):
         return Response(ProviderHealthSerializer(healths, many=True).data)
 
 
-class ProviderHealthDetailView(WorkspaceScopedView):
+class ProviderHealthDetailView(WorkspaceScopedView[Provider]):
     """One provider's health and its checks and traffic snapshots (``?hours=``, default 24)."""
 
     queryset = Provider.objects.none()
@@ -82,8 +82,7 @@ class ProviderHealthDetailView(WorkspaceScopedView):
     )
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
         hours = _hours(request.query_params.get("hours"))
-        provider = self.object
-        assert isinstance(provider, Provider)
+        provider = self.url_object
         health = selectors.provider_health(provider=provider)
         data = ProviderHealthSerializer(health).data
         since = timezone.now() - timedelta(hours=hours)

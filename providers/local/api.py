@@ -29,7 +29,7 @@ def _unavailable(error: WorkerUnavailable) -> Response:
     return Response(body, status=status.HTTP_502_BAD_GATEWAY)
 
 
-class LocalSystemApiView(WorkspaceScopedView):
+class LocalSystemApiView(WorkspaceScopedView[Provider]):
     queryset = Provider.objects.none()
     serializer_class = ProviderSerializer
     required_permissions = {"GET": Permission.VIEW, "POST": Permission.MANAGE_PROVIDERS}
@@ -39,7 +39,7 @@ class LocalSystemApiView(WorkspaceScopedView):
 
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
         try:
-            return Response(worker_status(self.object))
+            return Response(worker_status(self.url_object))
         except WorkerUnavailable as error:
             return _unavailable(error)
 
@@ -50,6 +50,6 @@ class LocalSystemApiView(WorkspaceScopedView):
         if not isinstance(model, str) or not model:
             raise ValidationError({"model": "Name a model id."})
         try:
-            return Response(worker_control(self.object, action, model))
+            return Response(worker_control(self.url_object, action, model))
         except WorkerUnavailable as error:
             return _unavailable(error)

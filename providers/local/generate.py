@@ -7,7 +7,7 @@ import asyncio
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from providers.local.manager import LoadedModel, LocalModelError
@@ -54,7 +54,7 @@ async def chat_complete(loaded: LoadedModel, body: JSON) -> JSON:
     return result
 
 
-async def chat_stream(loaded: LoadedModel, body: JSON) -> AsyncIterator[JSON]:
+async def chat_stream(loaded: LoadedModel, body: JSON) -> AsyncGenerator[JSON, None]:
     """chat.completion.chunk dicts as llama.cpp makes them, then a usage chunk when asked."""
     args = chat_args(loaded, body)
     loop = asyncio.get_running_loop()

@@ -131,11 +131,16 @@ class ModelManager:
         try:
             import llama_cpp
 
-            extra = {"pooling_type": llama_cpp.LLAMA_POOLING_TYPE_MEAN} if embedding else {}
+            # UNSPECIFIED is Llama's own default: the model's pooling type.
+            pooling = (
+                llama_cpp.LLAMA_POOLING_TYPE_MEAN
+                if embedding
+                else llama_cpp.LLAMA_POOLING_TYPE_UNSPECIFIED
+            )
             llama = llama_cpp.Llama(
                 model_path=str(info.path), n_ctx=context, n_gpu_layers=gpu_layers,
                 embedding=embedding, verbose=False, n_threads=max(self.hardware.cpu_cores, 1),
-                **extra,
+                pooling_type=pooling,
             )  # fmt: skip
         except (ValueError, RuntimeError, OSError) as error:
             raise LocalModelError(f"llama.cpp could not load {info.id}: {error}", 422) from None

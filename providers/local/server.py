@@ -19,7 +19,7 @@ from typing import Any
 
 from providers.local import generate
 from providers.local.catalogue import LocalCatalogue
-from providers.local.manager import LocalModelError, ModelManager
+from providers.local.manager import LoadedModel, LocalModelError, ModelManager
 from providers.simulator.exchange import Exchange, lifespan, sse
 
 JSON = dict[str, Any]
@@ -145,7 +145,7 @@ class InferenceWorker:
                 await exchange.respond(200, await generate.chat_complete(loaded, body))
             loaded.last_used = time.monotonic()
 
-    async def stream(self, exchange: Exchange, loaded: Any, body: JSON) -> None:
+    async def stream(self, exchange: Exchange, loaded: LoadedModel, body: JSON) -> None:
         chunks = generate.chat_stream(loaded, body)
         try:
             first = await anext(chunks)

@@ -25,8 +25,8 @@ class LocalSystemView(WorkspacePageView):
 
     def get(self, request: HttpRequest, workspace_slug: str, provider_id: int) -> HttpResponse:
         if self.object.kind != ProviderKind.LOCAL:
-            error = f"{self.object.name} is not a local inference worker: it has no system page."
-            return self.render_page({"provider": self.object, "status": None, "error": error})
+            reason = f"{self.object.name} is not a local inference worker: it has no system page."
+            return self.render_page({"provider": self.object, "status": None, "error": reason})
         try:
             status, error = worker_status(self.object), None
         except WorkerUnavailable as unavailable:

@@ -82,11 +82,12 @@ class Simulator:
         except ValueError as invalid:
             await exchange.respond(400, wire.error(400, str(invalid)))
             return
-        fault = await self.apply_fault(exchange, wire, model, stream=stream or body.get("stream"))
+        streamed = stream or bool(body.get("stream"))
+        fault = await self.apply_fault(exchange, wire, model, stream=streamed)
         if fault is None:
             return
         answer = content.answer(request)
-        if not (stream or body.get("stream")):
+        if not streamed:
             await self.pace(answer.completion_tokens)
             await exchange.respond(200, wire.completion(answer, model, body))
             return

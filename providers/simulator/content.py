@@ -74,7 +74,7 @@ def answer(request: JSON) -> Answer:
     calls = _tool_calls(request, messages)
     if calls:
         return Answer(tool_calls=calls, finish_reason="tool_calls", prompt_tokens=used)
-    last = next((m for m in reversed(messages) if m.get("role") in ("user", "tool")), {})
+    last: JSON = next((m for m in reversed(messages) if m.get("role") in ("user", "tool")), {})
     if last.get("role") == "tool":
         text = f"The tool answered: {text_of(last.get('content'))}"
     else:

@@ -14,14 +14,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.core.management.base import BaseCommand, CommandParser
 
 from routing.management.commands.bench_gateway import _free_port, _wait_for
 
-PROMPT = [{"role": "user", "content": "hello world the hub model"}]
+if TYPE_CHECKING:
+    from llama_cpp.llama_types import ChatCompletionRequestMessage
+
+PROMPT: list[ChatCompletionRequestMessage] = [
+    {"role": "user", "content": "hello world the hub model"}
+]
 
 
 class Command(BaseCommand):
@@ -71,9 +76,11 @@ class Command(BaseCommand):
         rates = []
         for _ in range(runs + 1):  # the first run warms up
             started, count = time.perf_counter(), 0
-            for chunk in llm.create_chat_completion(
+            chunks = llm.create_chat_completion(
                 messages=PROMPT, max_tokens=tokens, stream=True, temperature=0
-            ):
+            )
+            assert not isinstance(chunks, dict)  # stream=True: an iterator, not one response
+            for chunk in chunks:
                 if chunk["choices"] and chunk["choices"][0]["delta"].get("content"):
                     count += 1
             rates.append(count / (time.perf_counter() - started))
