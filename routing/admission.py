@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from providers.adapters.base import JSON
-from routing.auth import require
+from routing.auth import Caller, require
 from routing.budget_hold import BudgetHold, budgets_seed
 from routing.call_log import CallLog
 from routing.candidates import Candidate
 from routing.errors import ApiError
 from routing.reliability import (
     Admitted,
+    BudgetCrossing,
     LimitCharge,
     api_key_limits,
     budget_ledger,
@@ -75,7 +76,7 @@ async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> li
     return candidates
 
 
-async def _admit_limits(admission: Admission, caller, routing: WorkspaceRouting) -> None:  # type: ignore[no-untyped-def]
+async def _admit_limits(admission: Admission, caller: Caller, routing: WorkspaceRouting) -> None:
     rpm, tpm = routing.key_limits.get(caller.api_key_id or 0, (None, None))
     charges = [
         *api_key_limits(
@@ -140,19 +141,21 @@ def admission_settle_soon(log: CallLog) -> None:
     task.add_done_callback(_background.discard)
 
 
-async def _budget_alert(log: CallLog, crossing, budget_id: int | None) -> None:  # type: ignore[no-untyped-def]
+async def _budget_alert(log: CallLog, crossing: BudgetCrossing, budget_id: int | None) -> None:
     """Crossing 50/80/100 % raises one alert per threshold and period (analytics.alerts)."""
     from asgiref.sync import sync_to_async
 
     from analytics.alerts import alert_raise
     from workspaces.models import Workspace
 
+    caller = log.caller
+    assert caller is not None  # only an admitted caller holds a budget reservation
     budget = crossing.budget
     threshold = crossing.thresholds[-1]
     spent = crossing.spent / 1_000_000
 
     def send() -> None:
-        workspace = Workspace.objects.filter(pk=log.caller.workspace_id).first()
+        workspace = Workspace.objects.filter(pk=caller.workspace_id).first()
         if workspace is None:
             return
         alert_raise(

@@ -8,7 +8,7 @@ routing.services, like the pages, which refuses another workspace's keys, provid
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -60,7 +60,7 @@ def _objects_for_ids(fields: dict[str, Any], workspace) -> dict[str, Any]:  # ty
     return fields
 
 
-class _ConfigView(WorkspaceScopedView):
+class _ConfigView(WorkspaceScopedView[Model]):
     model: ClassVar[type[Model]]
     create: ClassVar[Callable[..., Model]]
     update: ClassVar[Callable[..., Model]]
@@ -75,7 +75,7 @@ class _ConfigView(WorkspaceScopedView):
         return _objects_for_ids(parsed, self.actor.workspace)
 
 
-class _ListView(WorkspaceScopedListView, _ConfigView):
+class _ListView(WorkspaceScopedListView[Model], _ConfigView):
     def post(self, request: Request, workspace_slug: str) -> Response:
         instance = type(self).create(actor=self.actor, **self.fields(partial=False))
         return self.render(instance, status=status.HTTP_201_CREATED)
@@ -83,23 +83,24 @@ class _ListView(WorkspaceScopedListView, _ConfigView):
 
 class _DetailView(_ConfigView):
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        return self.render(self.object)  # type: ignore[arg-type]
+        return self.render(self.url_object)
 
     def patch(self, request: Request, workspace_slug: str, pk: int) -> Response:
         fields = self.fields(partial=True)
-        if self.model is RoutingRule and "api_keys" not in fields:
-            fields["api_keys"] = list(self.object.api_keys.all())  # type: ignore[union-attr]
+        instance = self.url_object
+        if isinstance(instance, RoutingRule) and "api_keys" not in fields:
+            fields["api_keys"] = list(instance.api_keys.all())
         update = type(self).update
-        return self.render(update(actor=self.actor, **{self.object_name: self.object}, **fields))
+        return self.render(update(actor=self.actor, **{self.object_name: instance}, **fields))
 
     def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        type(self).remove(actor=self.actor, **{self.object_name: self.object})
+        type(self).remove(actor=self.actor, **{self.object_name: self.url_object})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _views(
     model: type[Model], serializer: type, change: Permission, name: str
-) -> tuple[type, type]:
+) -> tuple[type[_ListView], type[_DetailView]]:
     attrs = {
         "model": model,
         "queryset": model.objects.none(),  # type: ignore[attr-defined]
@@ -110,9 +111,10 @@ def _views(
         "update": staticmethod(getattr(services, f"{name}_update")),
         "remove": staticmethod(getattr(services, f"{name}_delete")),
     }
+    # type() with one base builds a subclass of it, which mypy cannot infer from its signature.
     return (
-        type(f"{model.__name__}ListView", (_ListView,), attrs),
-        type(f"{model.__name__}DetailView", (_DetailView,), attrs),
+        cast(type[_ListView], type(f"{model.__name__}ListView", (_ListView,), attrs)),
+        cast(type[_DetailView], type(f"{model.__name__}DetailView", (_DetailView,), attrs)),
     )
 
 

@@ -172,12 +172,13 @@ class SpendBudget(models.Model):
 
     @property
     def scope_id(self) -> int | None:
-        return {
+        ids_by_scope: dict[str, int | None] = {
             BudgetScope.WORKSPACE: self.workspace_id,
             BudgetScope.PROVIDER: self.provider_id,
             BudgetScope.API_KEY: self.api_key_id,
             BudgetScope.USER: self.user_id,
-        }[self.scope]
+        }
+        return ids_by_scope[self.scope]
 
     def clean(self) -> None:
         if self.soft_limit_usd is None and self.hard_limit_usd is None:

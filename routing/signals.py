@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -29,6 +30,7 @@ def connect() -> None:
     from routing.models import ModelAlias, RoutingRule, SpendBudget
     from workspaces.models import ApiKey, Membership, Workspace
 
+    model: type[Model]
     for model in (ApiKey, Membership, Workspace, get_user_model()):
         post_save.connect(
             _forget_callers, sender=model, dispatch_uid=f"routing-callers-{model.__name__}"

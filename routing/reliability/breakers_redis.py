@@ -7,9 +7,11 @@ Time is Redis server time, so replicas with drifting clocks agree on cool-downs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
+from redis.typing import EncodableT
 
 from routing.reliability.breakers import BreakerConfig, BreakerPermit, BreakerState
 
@@ -95,8 +97,11 @@ end
 """
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+def _state(reply: object) -> BreakerState:
+    """A state name from the script (bytes unless the client decodes replies)."""
+    assert isinstance(reply, bytes | str), reply
+    # The script answers only the three BreakerState names, which mypy cannot see in Lua.
+    return cast(BreakerState, reply.decode() if isinstance(reply, bytes) else reply)
 
 
 class RedisBreakers:
@@ -118,14 +123,16 @@ class RedisBreakers:
         )  # fmt: skip
 
     async def allow(self, key: str, config: BreakerConfig) -> BreakerPermit:
-        state, allowed, probe = await self._run("allow", key, config)  # type: ignore[misc]
-        return BreakerPermit(bool(allowed), bool(probe), _text(state))  # type: ignore[arg-type]
+        reply = await self._run("allow", key, config)
+        assert isinstance(reply, list), reply  # {state, allowed, probe}
+        state, allowed, probe = reply
+        return BreakerPermit(bool(allowed), bool(probe), _state(state))
 
     async def record_success(self, key: str, config: BreakerConfig, *, probe: bool) -> BreakerState:
-        return _text(await self._run("success", key, config, probe))  # type: ignore[arg-type, return-value]
+        return _state(await self._run("success", key, config, probe))
 
     async def record_failure(self, key: str, config: BreakerConfig, *, probe: bool) -> BreakerState:
-        return _text(await self._run("failure", key, config, probe))  # type: ignore[arg-type, return-value]
+        return _state(await self._run("failure", key, config, probe))
 
     async def open_keys(self, keys: Iterable[str], config: BreakerConfig) -> set[str]:
         """The keys a caller would be skipped for now, in one round trip; takes no probe.
@@ -133,8 +140,10 @@ class RedisBreakers:
         EVALSHA goes into the pipeline directly: a registered Script in a pipeline makes
         redis-py ask SCRIPT EXISTS first, one more round trip on every call."""
         keys = list(keys)
-        args = ["peek", 0, 0, 0, 0, config.bucket_seconds, config.buckets, config.cooldown,
-                config.probe_lease, 0]  # fmt: skip
+        args: list[EncodableT] = [
+            "peek", 0, 0, 0, 0, config.bucket_seconds, config.buckets, config.cooldown,
+            config.probe_lease, 0,
+        ]  # fmt: skip
         for attempt in (1, 2):
             try:
                 async with self._client.pipeline(transaction=False) as pipe:

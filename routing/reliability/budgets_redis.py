@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
+from redis.typing import EncodableT
 
 from routing.reliability.budgets import (
     Budget,
@@ -114,7 +115,7 @@ class RedisBudgetLedger:
         counter_keys = tuple(budget.counter_key(at) for budget in budgets)
         reservation = Reservation(uuid.uuid4().hex, tuple(budgets), counter_keys, estimated_cost)
         now = time.time()
-        args: list[object] = [estimated_cost, reservation.id, now, now + self.lease_seconds]
+        args: list[EncodableT] = [estimated_cost, reservation.id, now, now + self.lease_seconds]
         for budget in budgets:
             expire_at = int(budget_period_end(budget, at).timestamp()) + 86_400
             args += [-1 if budget.hard_limit is None else budget.hard_limit, expire_at]
@@ -150,7 +151,7 @@ class RedisBudgetLedger:
         await self._run_settle(reservation, -1)
 
     async def _run_settle(self, reservation: Reservation, actual_cost: int) -> list[int]:
-        args: list[object] = [reservation.id, actual_cost]
+        args: list[EncodableT] = [reservation.id, actual_cost]
         for budget in reservation.budgets:
             args += [budget.alert_base or -1, ",".join(map(str, budget.thresholds))]
         return await self._settle(keys=self._keys(reservation.counter_keys), args=args)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
+from redis.typing import EncodableT
 
 from routing.reliability.limits import (
     Admitted,
@@ -89,7 +90,7 @@ class RedisRateLimiter:
     async def _run(self, charges: Sequence[LimitCharge], *, check: bool) -> tuple[int, bytes]:
         at = datetime.now(UTC)
         keys: list[str] = []
-        args: list[object] = [int(check)]
+        args: list[EncodableT] = [int(check)]
         for charge in charges:
             limit = charge.limit
             if isinstance(limit, Quota):

@@ -97,7 +97,7 @@ class Command(BaseCommand):
         from providers.models import Provider, ProviderModel
         from workspaces import services
         from workspaces.access import Actor
-        from workspaces.models import ApiKeyScope, Membership, Workspace
+        from workspaces.models import ApiKeyScope, Membership
 
         owner = (
             Membership.objects.filter(role="owner", workspace__slug="bench")
@@ -110,7 +110,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.create_user("bench-owner", password=None)
             workspace = services.workspace_create(name="Bench", owner=user)
             owner = Membership.objects.get(user=user, workspace=workspace)
-        workspace: Workspace = owner.workspace
+        workspace = owner.workspace
         provider, _ = Provider.objects.update_or_create(
             workspace=workspace, slug="bench",
             defaults={"kind": "simulated", "name": "Bench", "base_url": f"http://127.0.0.1:{sim_port}"},
@@ -135,7 +135,8 @@ class Command(BaseCommand):
     async def _run(
         self, total: int, levels: list[int], sim_port: int, hub_port: int, key: str
     ) -> None:
-        direct = (f"http://127.0.0.1:{sim_port}/v1/chat/completions", {}, "fast")
+        no_headers: dict[str, str] = {}
+        direct = (f"http://127.0.0.1:{sim_port}/v1/chat/completions", no_headers, "fast")
         gateway = (
             f"http://127.0.0.1:{hub_port}/v1/chat/completions",
             {"Authorization": f"Bearer {key}"},

@@ -11,14 +11,26 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import time as clock
 
+import redis.asyncio as aioredis
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from routing.reliability.breakers import BreakerConfig, LocalBreakers
+from routing.reliability.breakers import BreakerBackend, BreakerConfig, LocalBreakers
 from routing.reliability.breakers_redis import RedisBreakers
-from routing.reliability.budgets import Budget, LocalBudgetLedger, Reservation, ScopeKind
+from routing.reliability.budgets import (
+    Budget,
+    BudgetLedger,
+    LocalBudgetLedger,
+    Reservation,
+    ScopeKind,
+)
 from routing.reliability.budgets_redis import RedisBudgetLedger
-from routing.reliability.limits import LocalRateLimiter, api_key_limits, workspace_quota
+from routing.reliability.limits import (
+    LocalRateLimiter,
+    RateLimiter,
+    api_key_limits,
+    workspace_quota,
+)
 from routing.reliability.limits_redis import RedisRateLimiter
 from routing.reliability.periods import Period
 from routing.reliability.redis_store import redis_client_for
@@ -140,7 +152,10 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
     async def checks(self, iterations: int) -> None:
-        backends = [("in-process", LocalBreakers(), LocalRateLimiter(), LocalBudgetLedger(), None)]
+        # name, the three backends, and the Redis client and key prefix to clean up after
+        backends: list[
+            tuple[str, BreakerBackend, RateLimiter, BudgetLedger, tuple[aioredis.Redis, str] | None]
+        ] = [("in-process", LocalBreakers(), LocalRateLimiter(), LocalBudgetLedger(), None)]
         if settings.REDIS_URL:
             client = redis_client_for(settings.REDIS_URL)
             prefix = f"hub:bench:{uuid.uuid4().hex}:"
