@@ -54,7 +54,7 @@ class CsvRenderer(renderers.BaseRenderer):
         return b"" if data is None else str(data).encode()
 
 
-class UsageListView(WorkspaceScopedListView):
+class UsageListView(WorkspaceScopedListView[UsageRecord]):
     """Filters: from, to (ISO date or datetime), provider, model, api_key, source, status."""
 
     queryset = UsageRecord.objects.none()

@@ -30,9 +30,13 @@ def _plan(alias: str) -> tuple[str, tuple[Column, ...]]:
     connection = connections[alias]
     fields = [f for f in UsageRecord._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
+    quoted_columns = []
+    for f in fields:
+        assert f.column is not None, "a concrete field always has a column"
+        quoted_columns.append(quote(f.column))
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from the model, quoted)
         quote(UsageRecord._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
+        ", ".join(quoted_columns),
         ", ".join(["%s"] * len(fields)),
     )
     return sql, tuple((f.attname, _to_db(f), f.get_default) for f in fields)

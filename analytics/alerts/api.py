@@ -50,7 +50,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ("id", "kind", "key", "state", "level", "title", "text", "created_at", "read_at")
 
 
-class AlertSettingsView(WorkspaceScopedView):
+class AlertSettingsView(WorkspaceScopedView[AlertSettings]):
     queryset = AlertSettings.objects.none()
     serializer_class = AlertSettingsSerializer
     required_permissions = {"GET": Permission.VIEW, "PATCH": Permission.MANAGE_PROVIDERS}
@@ -64,7 +64,7 @@ class AlertSettingsView(WorkspaceScopedView):
         return self.render(services.alert_settings_update(actor=self.actor, **fields))
 
 
-class NotificationListView(WorkspaceScopedListView):
+class NotificationListView(WorkspaceScopedListView[Notification]):
     """The workspace's notifications, newest first; ``?unread=true`` for unread ones only."""
 
     queryset = Notification.objects.none()
@@ -79,7 +79,7 @@ class NotificationListView(WorkspaceScopedListView):
         return super().get(request, workspace_slug)
 
 
-class NotificationReadView(WorkspaceScopedView):
+class NotificationReadView(WorkspaceScopedView[Notification]):
     """Mark one notification read. Read marks are shared by the workspace and change nothing
     else, so anyone who can see the notification may mark it."""
 
@@ -92,14 +92,13 @@ class NotificationReadView(WorkspaceScopedView):
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        notification = self.object
-        assert isinstance(notification, Notification)
+        notification = self.url_object
         return self.render(
             services.notification_mark_read(actor=self.actor, notification=notification)
         )
 
 
-class NotificationReadAllView(WorkspaceScopedView):
+class NotificationReadAllView(WorkspaceScopedView[Notification]):
     queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
     required_permissions = {"POST": Permission.VIEW}

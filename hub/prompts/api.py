@@ -42,7 +42,7 @@ WRITE = Permission.USE_MODELS
 MAX_SEARCH = 200
 
 
-class _PromptView(WorkspaceScopedView):
+class _PromptView(WorkspaceScopedView[PromptTemplate]):
     queryset = PromptTemplate.objects.none()
     serializer_class = PromptDetailSerializer
     required_permissions = {
@@ -57,8 +57,7 @@ class _PromptView(WorkspaceScopedView):
 
     @property
     def template(self) -> PromptTemplate:
-        assert isinstance(self.object, PromptTemplate)
-        return self.object
+        return self.url_object
 
     def render_prompt(self, template_id: int, *, status: int = 200) -> Response:
         """Read the prompt again, so its counts include the write just made."""
@@ -72,7 +71,7 @@ class _PromptView(WorkspaceScopedView):
             raise Http404(f"This prompt has no version {number}.") from None
 
 
-class PromptListView(WorkspaceScopedListView, _PromptView):
+class PromptListView(WorkspaceScopedListView[PromptTemplate], _PromptView):
     serializer_class = PromptSerializer
 
     def scoped_queryset(self) -> QuerySet[PromptTemplate]:
@@ -209,7 +208,7 @@ def render_error_response(error: RenderError) -> Response:
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
-class PromptExportView(WorkspaceScopedView):
+class PromptExportView(WorkspaceScopedView[PromptTemplate]):
     """Every prompt with all its versions, in the file format the Export page downloads."""
 
     queryset = PromptTemplate.objects.none()
@@ -220,7 +219,7 @@ class PromptExportView(WorkspaceScopedView):
         return Response(prompts_export(actor=self.actor))
 
 
-class PromptImportView(WorkspaceScopedView):
+class PromptImportView(WorkspaceScopedView[PromptTemplate]):
     """Adds what the workspace lacks from an export, as the Import page does; a broken file
     is a 400 naming what is wrong, and nothing of it is written."""
 
