@@ -48,6 +48,7 @@ def owner_actor(workspace: Workspace) -> Actor:
         .select_related("user")
         .first()
     )
+    assert membership is not None, f"{workspace} has no owner"
     return Actor(user=membership.user, workspace=workspace, role=Role.OWNER)
 
 

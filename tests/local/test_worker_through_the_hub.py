@@ -7,12 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from providers.models import Provider, ProviderModel
 from tests import factories
 from tests.routing.conftest import recorded_usage
 
-USER = [{"role": "user", "content": "hello world"}]
+USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello world"}]
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ def object_routes() -> list[str]:
 def row_of(model: type[Model] | Callable[[Workspace], Model], workspace: Workspace) -> Model:
     if not isinstance(model, type):
         return model(workspace)
+    assert issubclass(model, Model)  # the factories are functions, never classes
     row = model._default_manager.filter(workspace=workspace).order_by("-pk").first()
     assert row is not None, f"the fixture has no {model.__name__} in {workspace}"
     return row

@@ -92,6 +92,7 @@ def streaming_answer(
         )  # fmt: skip
     else:
         prompt = conversation.messages.filter(role="user").order_by("-id").first()
+        assert prompt is not None, "without a question there is no answer to leave streaming"
         answer = services.answer_start(conversation=conversation, prompt=prompt, model=MODEL)
     Message.objects.filter(pk=answer.pk).update(
         content=text, heartbeat_at=seconds_ago(heartbeat_age)

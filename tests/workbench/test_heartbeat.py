@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db.models import QuerySet
 
 from hub.workbench.generation import PERSIST_EVERY_S
 from hub.workbench.interruptions import INTERRUPTED_ERROR, stale_answers_interrupt, stale_cutoff
@@ -47,14 +49,20 @@ def owner_of(workspace):  # type: ignore[no-untyped-def]
     return workspace.memberships.get(role="owner").user
 
 
-async def heartbeats_while_waiting(rows) -> list:  # type: ignore[no-untyped-def]
+async def heartbeats_while_waiting(
+    rows: QuerySet[Message] | QuerySet[PlaygroundSlot],
+) -> list[datetime]:
     """Each row's heartbeat, sampled while the provider has sent nothing yet; every sample must
     be within the threshold, and the sweep (as another process runs it, knowing nothing of
     this process's generations) must leave the rows alone."""
+
+    def fresh_rows() -> list[Message | PlaygroundSlot]:
+        return list(rows.all())
+
     seen = []
     for _ in range(SAMPLES):
         await asyncio.sleep(THRESHOLD_S / 3)
-        for row in await sync_to_async(list)(rows.all()):  # a fresh read each time
+        for row in await sync_to_async(fresh_rows)():  # a fresh read each time
             assert row.status == GenerationStatus.STREAMING
             assert row.heartbeat_at is not None and row.heartbeat_at > stale_cutoff(), row
             seen.append(row.heartbeat_at)

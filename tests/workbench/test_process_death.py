@@ -15,9 +15,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -118,8 +119,10 @@ def chat_socket(hub: HubProcess, client: httpx.Client, slug: str) -> Iterator[Cl
         yield ws
 
 
-def events_until(ws: ClientConnection, done) -> list[dict]:  # type: ignore[no-untyped-def]
-    events = []
+def events_until(
+    ws: ClientConnection, done: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
     while not events or not done(events[-1]):
         events.append(json.loads(ws.recv(timeout=15)))
     return events
