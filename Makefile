@@ -34,17 +34,21 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py run_hub --host $(HUB_HOST) --port $(HUB_PORT)
 
+# mypy's django-stubs plugin loads hub.settings, which refuses to load without DEBUG=true
+# or a SECRET_KEY.
 test: install-dev
 	$(BIN)/ruff check .
+	DEBUG=true $(BIN)/mypy .
 	$(BIN)/pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy .
 
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var/test .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/test .pytest_cache .ruff_cache .mypy_cache
