@@ -35,8 +35,8 @@ class UsageFilterForm(forms.Form):
         given = data is not None and any(name in data for name in self.base_fields)
         super().__init__(data if given else self.default_data())
         choices = usage_filter_choices(workspace=workspace)
-        self.fields["provider"].choices = _everything("Any provider", choices["providers"])  # type: ignore[attr-defined]
-        self.fields["model"].choices = _everything("Any model", choices["models"])  # type: ignore[attr-defined]
+        self.fields["provider"].choices = _everything("Any provider", choices["providers"])  # type: ignore[attr-defined]  # fields[] is typed as Field
+        self.fields["model"].choices = _everything("Any model", choices["models"])  # type: ignore[attr-defined]  # fields[] is typed as Field
 
     @staticmethod
     def default_data() -> dict[str, str]:

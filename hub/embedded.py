@@ -101,7 +101,7 @@ def prepare_embedded_services(*, workspace: Workspace) -> list[str]:
     return notes
 
 
-def local_models_dir():  # type: ignore[no-untyped-def]
+def local_models_dir():
     from pathlib import Path
 
     from django.conf import settings
@@ -133,7 +133,7 @@ def local_provider_register(workspace: Workspace, base_url: str) -> int:
     return len(found)
 
 
-def simulated_provider_register(workspace: Workspace, base_url: str):  # type: ignore[no-untyped-def]
+def simulated_provider_register(workspace: Workspace, base_url: str):
     """The "Simulated" provider and its catalog; kept as the user left it when it exists."""
     from providers.adapters.base import ModelInfo
     from providers.catalog import catalog_merge

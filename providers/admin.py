@@ -20,7 +20,7 @@ class CredentialAdminForm(forms.ModelForm):
         model = Credential
         fields = ["workspace", "provider_kind", "name", "organization"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         cleaned = super().clean()
         if not self.instance.pk and not cleaned.get("secret"):
             self.add_error("secret", "Enter the secret.")
@@ -64,7 +64,7 @@ class ProviderAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Sync models from the selected providers")
-    def sync_models(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def sync_models(self, request, queryset) -> None:
         from providers.adapters.base import UpstreamError
         from providers.catalog import sync_models
 

@@ -17,7 +17,7 @@ from workspaces.models import Workspace
 
 
 class CredentialChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Credential) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Credential) -> str:
         return f"{obj.name} ({obj.get_provider_kind_display()}, {obj.secret_hint})"
 
 
@@ -46,7 +46,7 @@ class ProviderForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["credential"].queryset = credential_list(workspace=workspace)  # type: ignore[attr-defined]
+        self.fields["credential"].queryset = credential_list(workspace=workspace)  # type: ignore[attr-defined]  # fields[] is typed as Field
         self.fields["base_url"].widget.attrs["placeholder"] = "https://…"
 
     @staticmethod

@@ -152,7 +152,7 @@ def credential_delete(*, actor: Actor, credential: Credential) -> None:
     credential.delete()
 
 
-def provider_sync_models(*, actor: Actor, provider: Provider):  # type: ignore[no-untyped-def]
+def provider_sync_models(*, actor: Actor, provider: Provider):
     """Refresh the provider's catalog now; raises UpstreamError when the provider fails."""
     from providers.catalog import sync_models
 

@@ -41,7 +41,7 @@ def _permissions(change: Permission) -> dict[str, Permission]:
     return {"GET": Permission.VIEW, "POST": change, "PATCH": change, "DELETE": change}
 
 
-def _objects_for_ids(fields: dict[str, Any], workspace) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _objects_for_ids(fields: dict[str, Any], workspace) -> dict[str, Any]:
     """Ids in the request body become rows; unknown ids are a 400 naming the field (the
     service then refuses rows of another workspace the same way)."""
     for source, (name, model) in RELATED_IDS.items():
@@ -68,7 +68,7 @@ class _ConfigView(WorkspaceScopedView[Model]):
     object_name: ClassVar[str]
 
     def scoped_queryset(self) -> QuerySet:
-        return self.model.objects.for_workspace(self.actor.workspace)  # type: ignore[attr-defined]
+        return self.model.objects.for_workspace(self.actor.workspace)  # type: ignore[attr-defined]  # config models have a workspace manager
 
     def fields(self, *, partial: bool) -> dict[str, Any]:
         parsed = self.parsed(self.get_serializer_class(), partial=partial)
@@ -103,7 +103,7 @@ def _views(
 ) -> tuple[type[_ListView], type[_DetailView]]:
     attrs = {
         "model": model,
-        "queryset": model.objects.none(),  # type: ignore[attr-defined]
+        "queryset": model.objects.none(),  # type: ignore[attr-defined]  # type[Model] has no manager in the stubs
         "serializer_class": serializer,
         "required_permissions": _permissions(change),
         "object_name": name,

@@ -102,7 +102,7 @@ def candidates_load(*, workspace_id: int, model: str) -> tuple[Candidate, ...]:
     return (candidate_from_entry(entry),)
 
 
-def candidate_from_entry(entry) -> Candidate:  # type: ignore[no-untyped-def]
+def candidate_from_entry(entry) -> Candidate:
     """A callable deployment from a catalog row (with its provider and credential loaded).
 
     A model whose catalog lists no capability at all is one nobody described (a custom

@@ -63,7 +63,7 @@ class CandidatesField(forms.CharField):
         )
         self.catalog = catalog or []
 
-    def clean(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[dict[str, Any]]:
         text = super().clean(value)
         candidates = candidates_parse(text or "")
         if self.required and not candidates:
@@ -91,7 +91,7 @@ class AliasForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.catalog = catalog_models(workspace)
-        self.fields["candidates"].catalog = self.catalog  # type: ignore[attr-defined]
+        self.fields["candidates"].catalog = self.catalog  # type: ignore[attr-defined]  # fields[] is typed as Field
 
     @staticmethod
     def initial_for(alias: ModelAlias) -> dict[str, Any]:
@@ -105,7 +105,7 @@ class AliasForm(forms.Form):
 
 
 class KeyChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: ApiKey) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: ApiKey) -> str:
         revoked = " — revoked" if obj.revoked_at else ""
         return f"{obj.name} ({obj.prefix}…){revoked}"
 
@@ -156,15 +156,15 @@ class RuleForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.catalog = catalog_models(workspace)
-        self.fields["candidates"].catalog = self.catalog  # type: ignore[attr-defined]
+        self.fields["candidates"].catalog = self.catalog  # type: ignore[attr-defined]  # fields[] is typed as Field
         current = list(rule.api_keys.values_list("pk", flat=True)) if rule else []
-        self.fields["api_keys"].queryset = ApiKey.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined]
+        self.fields["api_keys"].queryset = ApiKey.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined]  # fields[] is typed as Field
             Q(revoked_at__isnull=True) | Q(pk__in=current)
         )
         names = list(ModelAlias.objects.for_workspace(workspace).values_list("name", flat=True))
         if rule is not None and rule.alias and rule.alias not in names:
             names.append(rule.alias)  # keep a target the REST API set, even if it is gone
-        self.fields["alias"].choices = [("", "— none —"), *((n, n) for n in names)]  # type: ignore[attr-defined]
+        self.fields["alias"].choices = [("", "— none —"), *((n, n) for n in names)]  # type: ignore[attr-defined]  # fields[] is typed as Field
 
     def clean_tasks(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tasks"].split(",") if t.strip()]
@@ -238,9 +238,9 @@ class BudgetForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = self.fields
-        fields["provider"].queryset = provider_list(workspace=workspace)  # type: ignore[attr-defined]
-        fields["api_key"].queryset = ApiKey.objects.for_workspace(workspace)  # type: ignore[attr-defined]
-        fields["user"].queryset = (  # type: ignore[attr-defined]
+        fields["provider"].queryset = provider_list(workspace=workspace)  # type: ignore[attr-defined]  # fields[] is typed as Field
+        fields["api_key"].queryset = ApiKey.objects.for_workspace(workspace)  # type: ignore[attr-defined]  # fields[] is typed as Field
+        fields["user"].queryset = (  # type: ignore[attr-defined]  # fields[] is typed as Field
             get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
         )
         for name in ("soft_limit_usd", "hard_limit_usd"):

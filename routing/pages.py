@@ -64,7 +64,7 @@ class _ConfigPage(WorkspacePageView):
     list_url_name: ClassVar[str]
 
     def scoped_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.for_workspace(self.actor.workspace)  # type: ignore[attr-defined]
+        return self.model.objects.for_workspace(self.actor.workspace)  # type: ignore[attr-defined]  # config models have a workspace manager
 
     def list_url(self) -> str:
         return reverse(self.list_url_name, args=[self.actor.workspace.slug])

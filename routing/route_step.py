@@ -46,7 +46,7 @@ def route_request(
         needs=frozenset(needs),
         task=task,
         api_key_id=caller.api_key_id,
-        budget_state=budget_state,  # type: ignore[arg-type]
+        budget_state=budget_state,  # type: ignore[arg-type]  # admission passes "ok", "soft" or "hard"
     )
 
 

@@ -42,8 +42,8 @@ def model_get(*, caller: Caller, model_id: str) -> JSON | None:
     return next((m for m in model_list(caller=caller) if m["id"] == model_id), None)
 
 
-def model_json(entry) -> JSON:  # type: ignore[no-untyped-def]
-    def price(value) -> float | None:  # type: ignore[no-untyped-def]
+def model_json(entry) -> JSON:
+    def price(value) -> float | None:
         return None if value is None else float(value)
 
     return {

@@ -17,7 +17,7 @@ MESSAGE_OVERHEAD = 4  # role and separators, as OpenAI counts them
 
 
 @functools.cache
-def _encoding():  # type: ignore[no-untyped-def]
+def _encoding():
     spec = importlib.util.find_spec("litellm")
     if spec and spec.submodule_search_locations:
         bundled = (

@@ -177,4 +177,4 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
 
 
 def _float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+    return None if value is None else float(value)  # type: ignore[arg-type]  # callers pass Decimal prices

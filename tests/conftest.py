@@ -65,14 +65,14 @@ def owner(workspace):
 
 
 @pytest.fixture(scope="session")
-def simulator():  # type: ignore[no-untyped-def]
+def simulator():
     sim = Simulator()
     yield sim
     sim.stop()
 
 
 @pytest.fixture(scope="session")
-def slow_simulator():  # type: ignore[no-untyped-def]
+def slow_simulator():
     """Streams 20 tokens a second, so timing of each chunk is observable."""
     sim = Simulator("--tokens-per-second", "20")
     yield sim

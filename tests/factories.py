@@ -16,7 +16,7 @@ _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
 
 
-def make_user(username: str | None = None, *, is_staff: bool = False, **extra):  # type: ignore[no-untyped-def]
+def make_user(username: str | None = None, *, is_staff: bool = False, **extra):
     username = username or f"user{next(_counter)}"
     return get_user_model().objects.create_user(
         username=username,
@@ -27,17 +27,17 @@ def make_user(username: str | None = None, *, is_staff: bool = False, **extra): 
     )
 
 
-def make_workspace(name: str | None = None, *, owner=None) -> Workspace:  # type: ignore[no-untyped-def]
+def make_workspace(name: str | None = None, *, owner=None) -> Workspace:
     return workspace_create(name=name or f"Workspace {next(_counter)}", owner=owner or make_user())
 
 
-def add_member(workspace: Workspace, role: str = Role.MEMBER, user=None):  # type: ignore[no-untyped-def]
+def add_member(workspace: Workspace, role: str = Role.MEMBER, user=None):
     user = user or make_user()
     Membership.objects.update_or_create(user=user, workspace=workspace, defaults={"role": role})
     return user
 
 
-def actor_for(user, workspace: Workspace) -> Actor:  # type: ignore[no-untyped-def]
+def actor_for(user, workspace: Workspace) -> Actor:
     role = Membership.objects.get(user=user, workspace=workspace).role
     return Actor(user=user, workspace=workspace, role=role)
 
@@ -69,7 +69,7 @@ def make_credential(
 
 def make_provider(
     workspace: Workspace, *, kind: str = "openai", name: str | None = None, **fields
-) -> Provider:  # type: ignore[no-untyped-def]
+) -> Provider:
     return provider_create(
         actor=owner_actor(workspace), kind=kind, name=name or f"Provider {next(_counter)}", **fields
     )

@@ -134,7 +134,7 @@ class SmtpServer:
 
 
 @pytest.fixture
-def smtp_server(settings):  # type: ignore[no-untyped-def]
+def smtp_server(settings):
     """A real SMTP server, with Django's SMTP backend pointed at it."""
     server = SmtpServer()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -147,7 +147,7 @@ def smtp_server(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def webhook_receiver():  # type: ignore[no-untyped-def]
+def webhook_receiver():
     """A real HTTP server that answers 200 and keeps what was posted."""
     server = HttpServer()
     yield server

@@ -32,7 +32,7 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "workspace__name"]
     readonly_fields = ["token_hash", "created_by", "created_at", "accepted_at", "accepted_by"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False  # the link is shown once, from the workspace's members page
 
 
@@ -52,5 +52,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix", "workspace__name", "created_by__username"]
     readonly_fields = ["prefix", "key_hash", "created_by", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False  # the plaintext is shown once, from the workspace's keys page

@@ -21,7 +21,7 @@ def bearer_token(authorization: str) -> str | None:
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """Sets ``request.auth`` to the key's Actor; the key is bound to one workspace."""
 
-    def authenticate(self, request: Request):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: Request):
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is None:
             return None

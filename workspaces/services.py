@@ -212,6 +212,6 @@ def api_key_revoke(*, actor: Actor, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
-def _forget_keys(queryset) -> None:  # type: ignore[no-untyped-def]
+def _forget_keys(queryset) -> None:
     for key_hash in queryset.values_list("key_hash", flat=True):
         api_keys.key_record_forget(key_hash)

@@ -68,7 +68,7 @@ class PromptSearchForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "All categories")] + [  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", "All categories")] + [  # type: ignore[attr-defined]  # fields[] is typed as Field
             (c, c) for c in categories
         ]
 

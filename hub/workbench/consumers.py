@@ -198,7 +198,7 @@ class ChatConsumer(WorkbenchConsumer):
         )
         self.deliver({"type": "selected", "ref": content.get("ref"), "leaf_id": leaf_id})
 
-    async def _answer(self, actor: Actor, content: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def _answer(self, actor: Actor, content: dict[str, Any]):
         message_id = chat_turns.id_from(content, "message_id")
         return await database_sync_to_async(chat_turns.answer_of)(
             actor=actor, message_id=message_id

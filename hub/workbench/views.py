@@ -57,7 +57,7 @@ class ConversationPageView(WorkspacePageView):
 
 
 class ConversationView(ConversationPageView, ChatView):
-    def get(self, request: HttpRequest, workspace_slug: str, conversation_id: int) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest, workspace_slug: str, conversation_id: int) -> HttpResponse:  # type: ignore[override]  # adds the URL's conversation id
         interruptions.conversation_interrupted_mark(
             conversation=self.object, running=generations.running_keys()
         )
@@ -151,7 +151,7 @@ class PlaygroundRunPageView(WorkspacePageView):
 class PlaygroundRunView(PlaygroundRunPageView, PlaygroundView):
     """One earlier run, its answers and its vote; slots still streaming re-attach."""
 
-    def get(  # type: ignore[override]
+    def get(  # type: ignore[override]  # adds the URL's run id
         self, request: HttpRequest, workspace_slug: str, playground_run_id: int
     ) -> HttpResponse:
         run = self.object

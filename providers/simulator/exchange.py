@@ -99,7 +99,7 @@ def sse(data: JSON | str, event: str | None = None) -> bytes:
     return f"{prefix}data: {text}\n\n".encode()
 
 
-async def lifespan(receive: Receive, send: Send, on_startup=None) -> None:  # type: ignore[no-untyped-def]
+async def lifespan(receive: Receive, send: Send, on_startup=None) -> None:
     """Answer ASGI lifespan events; ``on_startup`` (a coroutine function) runs once at start."""
     while True:
         message = await receive()

@@ -44,4 +44,4 @@ def per_loop(name: str, factory: Callable[[], T]) -> T:
     objects = _per_loop.setdefault(loop, {})
     if name not in objects:
         objects[name] = factory()
-    return objects[name]  # type: ignore[return-value]
+    return objects[name]  # type: ignore[return-value]  # a name always maps to one factory's type

@@ -16,7 +16,7 @@ SETTINGS_URL = "/api/workspaces/acme/alert-settings/"
 NOTIFICATIONS_URL = "/api/workspaces/acme/notifications/"
 
 
-def client_as(workspace, role: str) -> SecretScanningClient:  # type: ignore[no-untyped-def]
+def client_as(workspace, role: str) -> SecretScanningClient:
     user = (
         workspace.memberships.get(role="owner").user
         if role == "owner"

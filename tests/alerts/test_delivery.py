@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def raise_now(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    def raise_alert(workspace, state: str = "down") -> None:  # type: ignore[no-untyped-def]
+def raise_now(django_capture_on_commit_callbacks):
+    def raise_alert(workspace, state: str = "down") -> None:
         with django_capture_on_commit_callbacks(execute=True):
             alert_raise(
                 workspace=workspace, key="provider:3:status", state=state,

@@ -14,7 +14,7 @@ from analytics.alerts.services import alert_raise, alert_state_record
 pytestmark = pytest.mark.django_db
 
 
-def raise_budget(workspace, state: str) -> bool:  # type: ignore[no-untyped-def]
+def raise_budget(workspace, state: str) -> bool:
     return alert_raise(
         workspace=workspace, key="budget:7", state=state,
         title=f"Budget at {state} %", text="Monthly budget “Team” reached its threshold.",

@@ -19,7 +19,7 @@ def test_records_are_written_in_batches_and_flush_waits_for_them(workspace):
     batches: list[int] = []
     from analytics.recorder import rows_write
 
-    def counting_writer(rows):  # type: ignore[no-untyped-def]
+    def counting_writer(rows):
         batches.append(len(rows))
         rows_write(rows)
 
@@ -55,7 +55,7 @@ def test_a_full_buffer_blocks_the_caller_instead_of_dropping(workspace):
     release = threading.Event()
     written: list[int] = []
 
-    def slow_writer(rows):  # type: ignore[no-untyped-def]
+    def slow_writer(rows):
         release.wait(5)
         written.append(len(rows))
 
@@ -76,7 +76,7 @@ async def test_record_nowait_never_blocks_the_event_loop_when_full(workspace):
     release = threading.Event()
     written: list[int] = []
 
-    def slow_writer(rows):  # type: ignore[no-untyped-def]
+    def slow_writer(rows):
         release.wait(5)
         written.append(len(rows))
 

@@ -19,7 +19,7 @@ from workspaces.models import ApiKeyScope
 pytestmark = pytest.mark.django_db
 
 
-def key_client(user, workspace, scopes):  # type: ignore[no-untyped-def]
+def key_client(user, workspace, scopes):
     _key, raw = services.api_key_create(
         actor=factories.actor_for(user, workspace), name="k", scopes=scopes
     )
@@ -29,7 +29,7 @@ def key_client(user, workspace, scopes):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def usage(workspace, other_workspace):  # type: ignore[no-untyped-def]
+def usage(workspace, other_workspace):
     now = timezone.now()
     make_usage(workspace, provider_slug="sim", model="sim/a", cost_usd=Decimal("0.5"), at=now)
     make_usage(workspace, provider_slug="sim", model="sim/b", cost_usd=Decimal("0.25"), at=now,
@@ -39,7 +39,7 @@ def usage(workspace, other_workspace):  # type: ignore[no-untyped-def]
     make_usage(other_workspace, provider_slug="sim", model="sim/a", cost_usd=Decimal("9"))
 
 
-def url(workspace) -> str:  # type: ignore[no-untyped-def]
+def url(workspace) -> str:
     return f"/api/workspaces/{workspace.slug}/usage/"
 
 

@@ -20,7 +20,7 @@ ALL_SCOPES = [ApiKeyScope.READ, ApiKeyScope.INFERENCE, ApiKeyScope.MANAGE]
 class SecretScanningClient(APIClient):
     """An API client that fails the test if any response body contains a provider secret."""
 
-    def request(self, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def request(self, **kwargs: Any):
         response = super().request(**kwargs)
         body = response.content.decode(errors="replace")
         for marker in SECRET_MARKERS:
@@ -28,7 +28,7 @@ class SecretScanningClient(APIClient):
         return response
 
 
-def assert_openai_error(response, status: int, *, param: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+def assert_openai_error(response, status: int, *, param: str | None = None) -> dict:
     """The response has ``status`` and the OpenAI error shape; returns the error object."""
     assert response.status_code == status, response.content
     error = response.json()["error"]
@@ -41,7 +41,7 @@ def assert_openai_error(response, status: int, *, param: str | None = None) -> d
 
 def make_key(
     user, workspace: Workspace, scopes: list[str], *, expires_at: datetime | None = None
-) -> str:  # type: ignore[no-untyped-def]
+) -> str:
     """The plaintext of a new key of ``user`` in ``workspace``."""
     _key, raw = services.api_key_create(
         actor=factories.actor_for(user, workspace),
@@ -58,10 +58,10 @@ def api_client() -> SecretScanningClient:
 
 
 @pytest.fixture
-def session_client(api_client):  # type: ignore[no-untyped-def]
+def session_client(api_client):
     """A factory: a scanning client signed in as ``user``."""
 
-    def signed_in(user) -> SecretScanningClient:  # type: ignore[no-untyped-def]
+    def signed_in(user) -> SecretScanningClient:
         client = SecretScanningClient()
         client.force_login(user)
         return client
@@ -70,7 +70,7 @@ def session_client(api_client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def key_client():  # type: ignore[no-untyped-def]
+def key_client():
     """A factory: a scanning client sending ``Authorization: Bearer <key>``."""
 
     def with_key(raw_key: str) -> SecretScanningClient:
@@ -82,10 +82,10 @@ def key_client():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def member_of(workspace):  # type: ignore[no-untyped-def]
+def member_of(workspace):
     """A factory: a user holding ``role`` in the ``workspace`` fixture (the owner for owner)."""
 
-    def with_role(role: str):  # type: ignore[no-untyped-def]
+    def with_role(role: str):
         if role == "owner":
             return workspace.memberships.get(role="owner").user
         return factories.add_member(workspace, role)

@@ -53,7 +53,7 @@ def workspace_routes() -> list[tuple[str, URLPattern]]:
 
 
 def object_of(pattern: URLPattern, workspace: Workspace) -> Model:
-    view_class = pattern.callback.view_class  # type: ignore[attr-defined]
+    view_class = pattern.callback.view_class  # type: ignore[attr-defined]  # set by View.as_view()
     model = view_class.queryset.model
     if model is Workspace:
         return workspace
@@ -77,7 +77,7 @@ def url_for(route: str, pattern: URLPattern, *, slug_of: Workspace, objects_of: 
 
 
 @pytest.fixture
-def workspace_b(other_workspace):  # type: ignore[no-untyped-def]
+def workspace_b(other_workspace):
     """Workspace B with one row of every kind the API exposes."""
     owner_b = other_workspace.memberships.get(role="owner").user
     factories.add_member(other_workspace, "member")
@@ -97,7 +97,7 @@ def workspace_b(other_workspace):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def callers(workspace, session_client, key_client):  # type: ignore[no-untyped-def]
+def callers(workspace, session_client, key_client):
     """A session user who owns workspace A only, and an all-scope key of workspace A."""
     owner_a = workspace.memberships.get(role="owner").user
     return {
@@ -106,7 +106,7 @@ def callers(workspace, session_client, key_client):  # type: ignore[no-untyped-d
     }
 
 
-def sweep(client, routes, *, slug_of: Workspace, objects_of: Workspace, secret_words) -> int:  # type: ignore[no-untyped-def]
+def sweep(client, routes, *, slug_of: Workspace, objects_of: Workspace, secret_words) -> int:
     calls = 0
     for route, pattern in routes:
         url = url_for(route, pattern, slug_of=slug_of, objects_of=objects_of)

@@ -19,17 +19,17 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
-def url(workspace, *parts: object) -> str:  # type: ignore[no-untyped-def]
+def url(workspace, *parts: object) -> str:
     tail = "".join(f"{part}/" for part in parts)
     return f"/api/workspaces/{workspace.slug}/prompts/{tail}"
 
 
 @pytest.fixture
-def owner_api(session_client, owner):  # type: ignore[no-untyped-def]
+def owner_api(session_client, owner):
     return session_client(owner)
 
 
-def create(client, workspace, **fields):  # type: ignore[no-untyped-def]
+def create(client, workspace, **fields):
     body = {"name": "Summary", "body": "Summarise {{topic}}.", **fields}
     return client.post(url(workspace), body, format="json")
 

@@ -11,7 +11,7 @@ from tests.api.conftest import assert_openai_error
 pytestmark = pytest.mark.django_db
 
 
-def url(workspace, kind: str, pk: int | None = None) -> str:  # type: ignore[no-untyped-def]
+def url(workspace, kind: str, pk: int | None = None) -> str:
     base = f"/api/workspaces/{workspace.slug}/{kind}/"
     return f"{base}{pk}/" if pk else base
 

@@ -19,28 +19,28 @@ def point_at(provider: Provider, url: str) -> Provider:
     return provider
 
 
-def simulated(workspace, url: str, slug: str = "sim") -> Provider:  # type: ignore[no-untyped-def]
+def simulated(workspace, url: str, slug: str = "sim") -> Provider:
     provider = factories.make_provider(workspace, kind="simulated", slug=slug, name=slug.title())
     return point_at(provider, url)
 
 
 @pytest.fixture
-def sim_provider(workspace, simulator) -> Provider:  # type: ignore[no-untyped-def]
+def sim_provider(workspace, simulator) -> Provider:
     return simulated(workspace, simulator.url)
 
 
 @pytest.fixture
-def silent_server():  # type: ignore[no-untyped-def]
+def silent_server():
     server = SilentServer()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def webhook_to(workspace):  # type: ignore[no-untyped-def]
+def webhook_to(workspace):
     """Point the workspace's alert webhook at ``url`` (site-admin only through the service)."""
 
-    def set_url(url: str, **fields) -> None:  # type: ignore[no-untyped-def]
+    def set_url(url: str, **fields) -> None:
         AlertSettings.objects.update_or_create(
             workspace=workspace, defaults={"webhook_url": url, **fields}
         )

@@ -15,7 +15,7 @@ from workspaces.models import ApiKeyScope
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+def client_for(user) -> APIClient:
     client = SecretScanningClient()
     client.force_login(user)
     return client

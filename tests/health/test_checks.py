@@ -66,7 +66,7 @@ def test_disabled_providers_and_other_kinds_of_failure_are_isolated(workspace, s
 
 
 def test_a_key_echoed_back_by_the_provider_is_not_stored(workspace):
-    def refuse(method, path, headers, body):  # type: ignore[no-untyped-def]
+    def refuse(method, path, headers, body):
         echoed = headers.get("authorization", "")
         return 401, {"error": {"message": f"Incorrect API key provided: {echoed}"}}
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run_checks(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def run_checks(django_capture_on_commit_callbacks):
     """One scheduled run, with the alert deliveries it queues after commit."""
 
     def run() -> list[str]:
@@ -28,7 +28,7 @@ def run_checks(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-d
     return run
 
 
-def titles(workspace) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(workspace) -> list[str]:
     return list(
         Notification.objects.filter(workspace=workspace)
         .order_by("id")

@@ -21,13 +21,13 @@ ALERTS_URL = "/w/acme/notifications/"
 SETTINGS_URL = "/w/acme/notifications/settings/"
 
 
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def as_role(workspace, role: str) -> Client:  # type: ignore[no-untyped-def]
+def as_role(workspace, role: str) -> Client:
     if role == "owner":
         return signed_in(workspace.memberships.get(role="owner").user)
     return signed_in(factories.add_member(workspace, role))

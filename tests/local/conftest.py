@@ -16,7 +16,7 @@ from tests.simulated import ROOT, free_port
 
 
 @pytest.fixture(scope="session")
-def models_dir(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def models_dir(tmp_path_factory) -> Path:
     """Two variants of one family (F32, F16), a second family, and a corrupt file."""
     directory = tmp_path_factory.mktemp("models")
     write_tiny_llama(directory / "tiny-F32.gguf", quantisation="F32")
@@ -54,7 +54,7 @@ class Worker:
 
 
 @pytest.fixture(scope="session")
-def worker(models_dir):  # type: ignore[no-untyped-def]
+def worker(models_dir):
     running = Worker(models_dir, "--concurrency", "1")
     yield running
     running.stop()

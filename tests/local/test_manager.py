@@ -13,11 +13,11 @@ from providers.local.memory import memory_estimate
 
 
 @pytest.fixture
-def catalogue(models_dir):  # type: ignore[no-untyped-def]
+def catalogue(models_dir):
     return catalogue_scan([models_dir])
 
 
-def budget_for(catalogue, *ids: str, context: int = 512) -> int:  # type: ignore[no-untyped-def]
+def budget_for(catalogue, *ids: str, context: int = 512) -> int:
     return sum(memory_estimate(catalogue.models[i], context).total_bytes for i in ids)
 
 

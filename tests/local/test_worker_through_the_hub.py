@@ -17,7 +17,7 @@ USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello wor
 
 
 @pytest.fixture
-def local(gateway, worker):  # type: ignore[no-untyped-def]
+def local(gateway, worker):
     provider = factories.make_provider(gateway.workspace, kind="local", slug="local")
     Provider.objects.filter(pk=provider.pk).update(base_url=worker.url)
     for name, embedding in (("tiny-F16", False), ("other-F16", False)):
@@ -27,7 +27,7 @@ def local(gateway, worker):  # type: ignore[no-untyped-def]
     return gateway
 
 
-def sdk(gateway) -> openai.OpenAI:  # type: ignore[no-untyped-def]
+def sdk(gateway) -> openai.OpenAI:
     return openai.OpenAI(base_url=gateway.v1, api_key=gateway.key, max_retries=0, timeout=60)
 
 
@@ -80,7 +80,7 @@ def test_an_unknown_local_model_is_a_clear_error(local):
     assert "No local model 'missing'" in caught.value.message
 
 
-def test_system_page_and_api(local, worker, client):  # type: ignore[no-untyped-def]
+def test_system_page_and_api(local, worker, client):
     owner = local.workspace.memberships.get(role="owner").user
     client.force_login(owner)
     provider = Provider.objects.get(slug="local")

@@ -16,7 +16,7 @@ SECRET_MARKERS = ("sk-test-0123456789abcdef", "SECRET-MARKER")
 class SecretScanningClient(Client):
     """A test client that fails the test if any page contains a provider secret."""
 
-    def request(self, **request: Any):  # type: ignore[no-untyped-def]
+    def request(self, **request: Any):
         response = super().request(**request)
         if not getattr(response, "streaming", False):
             body = response.content.decode(errors="replace")
@@ -26,10 +26,10 @@ class SecretScanningClient(Client):
 
 
 @pytest.fixture
-def signed_in():  # type: ignore[no-untyped-def]
+def signed_in():
     """A factory: a scanning client signed in as ``user``."""
 
-    def client_for(user, **kwargs: Any) -> SecretScanningClient:  # type: ignore[no-untyped-def]
+    def client_for(user, **kwargs: Any) -> SecretScanningClient:
         client = SecretScanningClient(**kwargs)
         client.force_login(user)
         return client
@@ -38,10 +38,10 @@ def signed_in():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def member_of(workspace):  # type: ignore[no-untyped-def]
+def member_of(workspace):
     """A factory: a user holding ``role`` in the ``workspace`` fixture (the owner for owner)."""
 
-    def with_role(role: str):  # type: ignore[no-untyped-def]
+    def with_role(role: str):
         if role == "owner":
             return workspace.memberships.get(role="owner").user
         return factories.add_member(workspace, role)
@@ -50,10 +50,10 @@ def member_of(workspace):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def owner_client(owner, signed_in):  # type: ignore[no-untyped-def]
+def owner_client(owner, signed_in):
     return signed_in(owner)
 
 
-def htmx(client: Client, url: str, data: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+def htmx(client: Client, url: str, data: dict[str, Any] | None = None):
     """POST as htmx does (the HX-Request header), so the view answers with a partial."""
     return client.post(url, data or {}, headers={"HX-Request": "true"})

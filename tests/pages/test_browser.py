@@ -24,14 +24,14 @@ SECRET = "sk-browser-SECRET-MARKER-9876"
 
 
 @pytest.fixture
-def alice(transactional_db):  # type: ignore[no-untyped-def]
+def alice(transactional_db):
     """The user who signs in. Created here, before Playwright starts: ORM calls made inside
     Playwright's sync API run in another context and open a connection nobody closes."""
     return factories.make_user("alice")
 
 
 @pytest.fixture
-def browser_page():  # type: ignore[no-untyped-def]
+def browser_page():
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")

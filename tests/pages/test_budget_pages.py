@@ -20,7 +20,7 @@ from tests.pages.catalog import make_catalog, make_key
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, workspace, *args) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, workspace, *args) -> str:
     return reverse(name, args=[workspace.slug, *args])
 
 
@@ -30,7 +30,7 @@ def row_of(body: str, name: str) -> str:
 
 
 @pytest.fixture
-def spending(workspace, other_workspace):  # type: ignore[no-untyped-def]
+def spending(workspace, other_workspace):
     """$1.25 spent this month on provider sim, $0.40 on another provider, $9 last month and
     $50 in another workspace (neither counts)."""
     sim = make_catalog(workspace)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def strict_client(owner):  # type: ignore[no-untyped-def]
+def strict_client(owner):
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
     return client

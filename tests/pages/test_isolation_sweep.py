@@ -25,7 +25,7 @@ from workspaces.views.base import WORKSPACE_KWARG
 pytestmark = pytest.mark.django_db
 
 
-def fill_workspace(workspace):  # type: ignore[no-untyped-def]
+def fill_workspace(workspace):
     """One row of every kind a page can name, in ``workspace``."""
     owner = workspace.memberships.get(role="owner").user
     factories.add_member(workspace, "member")
@@ -48,12 +48,12 @@ def fill_workspace(workspace):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def workspace_b(other_workspace):  # type: ignore[no-untyped-def]
+def workspace_b(other_workspace):
     return fill_workspace(other_workspace)
 
 
 @pytest.fixture
-def workspace_a(workspace):  # type: ignore[no-untyped-def]
+def workspace_a(workspace):
     return fill_workspace(workspace)
 
 

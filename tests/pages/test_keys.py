@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 RAW_KEY = re.compile(r'<code id="new-api-key">(hub-[\w-]+)</code>')
 
 
-def keys_url(workspace) -> str:  # type: ignore[no-untyped-def]
+def keys_url(workspace) -> str:
     return reverse("key-list", args=[workspace.slug])
 
 

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 INVITE_LINK = re.compile(r"http://testserver/invite/([\w-]+)/")
 
 
-def members_url(workspace) -> str:  # type: ignore[no-untyped-def]
+def members_url(workspace) -> str:
     return reverse("member-list", args=[workspace.slug])
 
 
-def membership(user, workspace) -> Membership:  # type: ignore[no-untyped-def]
+def membership(user, workspace) -> Membership:
     return Membership.objects.get(user=user, workspace=workspace)
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 SECRET = "sk-SECRET-MARKER-abcd1234wxyz"
 
 
-def url(name: str, workspace, *args) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, workspace, *args) -> str:
     return reverse(name, args=[workspace.slug, *args])
 
 

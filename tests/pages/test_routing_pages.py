@@ -14,12 +14,12 @@ from tests.pages.catalog import make_catalog, make_key
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, workspace, *args) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, workspace, *args) -> str:
     return reverse(name, args=[workspace.slug, *args])
 
 
 @pytest.fixture
-def configured(workspace):  # type: ignore[no-untyped-def]
+def configured(workspace):
     """An alias and a rule with every kind of condition."""
     make_catalog(workspace)
     key = make_key(workspace, "nightly batch")

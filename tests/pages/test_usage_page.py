@@ -16,7 +16,7 @@ from tests.analytics.factories import make_usage
 pytestmark = pytest.mark.django_db
 
 
-def url(workspace, **query: str) -> str:  # type: ignore[no-untyped-def]
+def url(workspace, **query: str) -> str:
     from urllib.parse import urlencode
 
     base = reverse("usage", args=[workspace.slug])
@@ -30,7 +30,7 @@ def total(body: str, name: str) -> str:
 
 
 @pytest.fixture
-def rows(workspace, other_workspace):  # type: ignore[no-untyped-def]
+def rows(workspace, other_workspace):
     """Four calls today (3 sim, 1 openai; one sim failed), one ten days ago, one elsewhere."""
     now = timezone.now()
     make_usage(

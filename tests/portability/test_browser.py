@@ -16,7 +16,7 @@ SHOTS = os.environ.get("HUB_TEST_SCREENSHOTS")  # a folder: save screenshots the
 
 
 @pytest.fixture
-def importer(transactional_db):  # type: ignore[no-untyped-def]
+def importer(transactional_db):
     user = factories.make_user("importer")
     return user, factories.make_workspace("Moves", owner=user)
 

@@ -22,7 +22,7 @@ TWICE = "About twice a day, roughly every 12 hours and 25 minutes."
 
 
 @pytest.fixture
-def imported(workspace):  # type: ignore[no-untyped-def]
+def imported(workspace):
     result = conversations_import(
         actor=factories.owner_actor(workspace), raw=fixture_bytes("chatgpt_conversations.json")
     )
@@ -142,7 +142,7 @@ def test_a_current_node_that_is_missing_falls_back_to_the_newest_branch(workspac
 
 
 def test_cycles_and_dangling_parents_do_not_hang_or_fail(workspace):
-    def node(parent, text):  # type: ignore[no-untyped-def]
+    def node(parent, text):
         return {
             "parent": parent,
             "message": {"author": {"role": "user"}, "content": {"parts": [text]}},

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def imported(workspace):  # type: ignore[no-untyped-def]
+def imported(workspace):
     return conversations_import(
         actor=factories.owner_actor(workspace), raw=fixture_bytes("claude_conversations.json")
     )

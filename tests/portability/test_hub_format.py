@@ -24,7 +24,7 @@ def exported(*conversations: Conversation) -> bytes:
 
 
 @pytest.fixture
-def branched(workspace):  # type: ignore[no-untyped-def]
+def branched(workspace):
     conversation = make_conversation(
         workspace,
         system_prompt="Be brief.",

@@ -18,7 +18,7 @@ from tests.portability.helpers import fixture_bytes
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, workspace, *args) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, workspace, *args) -> str:
     return reverse(name, args=[workspace.slug, *args])
 
 

@@ -21,7 +21,7 @@ TRICKY = "Line one\nShe said \"hi\" \\ and 'bye' — ünïcode ${HOME} `date` $(
 
 
 @pytest.fixture
-def conversation(workspace):  # type: ignore[no-untyped-def]
+def conversation(workspace):
     return make_conversation(
         workspace,
         model="openai/gpt-4o-mini",

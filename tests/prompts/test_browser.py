@@ -14,13 +14,13 @@ SHOTS = os.environ.get("HUB_TEST_SCREENSHOTS")  # a folder: save screenshots the
 
 
 @pytest.fixture
-def writer(transactional_db):  # type: ignore[no-untyped-def]
+def writer(transactional_db):
     user = factories.make_user("writer")
     workspace = factories.make_workspace("Docs", owner=user)
     return user, workspace
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 

@@ -16,7 +16,7 @@ from tests.prompts.factories import make_prompt
 pytestmark = pytest.mark.django_db
 
 
-def exported(workspace) -> bytes:  # type: ignore[no-untyped-def]
+def exported(workspace) -> bytes:
     return json.dumps(prompts_export(actor=factories.owner_actor(workspace))).encode()
 
 

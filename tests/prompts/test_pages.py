@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
-def url(name: str, workspace, *args) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, workspace, *args) -> str:
     return reverse(name, args=[workspace.slug, *args])
 
 
@@ -323,7 +323,7 @@ def test_an_oversized_import_is_refused_before_parsing(owner_client, workspace, 
     assert response.status_code == 400 and "the limit is" in response.content.decode()
 
 
-def _file(name: str, content: bytes):  # type: ignore[no-untyped-def]
+def _file(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/json")

@@ -111,7 +111,7 @@ def test_search_matches_names_descriptions_and_any_version_text(workspace, other
     beta = make_prompt(workspace, name="Beta", versions=2)
     make_prompt(other_workspace, name="Alpha elsewhere")
 
-    def names(**kwargs):  # type: ignore[no-untyped-def]
+    def names(**kwargs):
         return [p.name for p in selectors.prompt_list(workspace=workspace, **kwargs)]
 
     assert names(search="alpha") == ["Alpha"]

@@ -19,7 +19,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def simulated(workspace, simulator, slug: str = "sim") -> Provider:  # type: ignore[no-untyped-def]
+def simulated(workspace, simulator, slug: str = "sim") -> Provider:
     provider = factories.make_provider(workspace, kind="simulated", slug=slug)
     Provider.objects.filter(pk=provider.pk).update(base_url=simulator.url)
     provider.refresh_from_db()

@@ -12,7 +12,7 @@ from workspaces.access import Actor
 from workspaces.models import Role
 
 
-def admin_actor(workspace, *, is_staff=False) -> Actor:  # type: ignore[no-untyped-def]
+def admin_actor(workspace, *, is_staff=False) -> Actor:
     user = factories.add_member(workspace, Role.ADMIN, user=factories.make_user(is_staff=is_staff))
     return factories.actor_for(user, workspace)
 

@@ -14,7 +14,7 @@ from tests.simulated import ROOT, Simulator
 CHAT = {"model": "echo", "messages": [{"role": "user", "content": "one two three"}]}
 
 
-def post(simulator, path: str, body: dict, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
+def post(simulator, path: str, body: dict, **kwargs) -> httpx.Response:
     return httpx.post(simulator.url + path, json=body, timeout=kwargs.pop("timeout", 10), **kwargs)
 
 

@@ -20,7 +20,7 @@ CHAT_MODELS = ("echo", "fault-500", "fault-429", "fault-cut", "fault-hang", "fau
 
 
 @pytest.fixture(scope="session")
-def hub(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def hub(django_db_setup, django_db_blocker):
     server = LiveHub().start()
     yield server
     server.stop()
@@ -37,7 +37,7 @@ class Gateway:
     def v1(self) -> str:
         return f"{self.url}/v1"
 
-    def key_with(self, scopes: list[str], **extra) -> str:  # type: ignore[no-untyped-def]
+    def key_with(self, scopes: list[str], **extra) -> str:
         owner = self.workspace.memberships.get(role="owner").user
         _key, raw = services.api_key_create(
             actor=factories.actor_for(owner, self.workspace), name="k", scopes=scopes, **extra
@@ -58,7 +58,7 @@ def wire_provider(workspace: Workspace, *, slug: str, base_url: str) -> Provider
 
 
 @pytest.fixture
-def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
+def gateway(transactional_db, hub, simulator):
     # Ids are reused once a test's rows are flushed: no cached config, and no in-process
     # counter keyed by an id, may outlive its test.
     from routing import budget_hold
@@ -71,8 +71,8 @@ def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
     candidates_forget()
     routing_forget()
     budget_hold._seeded.clear()
-    backends._local_ledger.__init__()  # type: ignore[misc]
-    backends._local_limiter.__init__()  # type: ignore[misc]
+    backends._local_ledger.__init__()
+    backends._local_limiter.__init__()
     workspace = factories.make_workspace("Acme")
     provider = wire_provider(workspace, slug="sim", base_url=simulator.url)
     gw = Gateway(url=hub.url, key="", workspace=workspace, provider=provider)
@@ -82,7 +82,7 @@ def gateway(transactional_db, hub, simulator):  # type: ignore[no-untyped-def]
     usage_recorder.flush()
 
 
-def recorded_usage(**filters):  # type: ignore[no-untyped-def]
+def recorded_usage(**filters):
     """Usage rows once the background writer has caught up."""
     from analytics.models import UsageRecord
 

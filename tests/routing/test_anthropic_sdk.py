@@ -10,7 +10,7 @@ from tests.routing.conftest import recorded_usage
 USER = [{"role": "user", "content": "Say hello to the hub"}]
 
 
-def client(gateway, key: str | None = None) -> anthropic.Anthropic:  # type: ignore[no-untyped-def]
+def client(gateway, key: str | None = None) -> anthropic.Anthropic:
     return anthropic.Anthropic(base_url=gateway.url, api_key=key or gateway.key, max_retries=0)
 
 

@@ -15,7 +15,7 @@ from workspaces.models import ApiKey, ApiKeyScope
 USER = [{"role": "user", "content": "Say hello to the hub"}]
 
 
-def client(gateway, key: str | None = None) -> openai.OpenAI:  # type: ignore[no-untyped-def]
+def client(gateway, key: str | None = None) -> openai.OpenAI:
     return openai.OpenAI(base_url=gateway.v1, api_key=key or gateway.key, max_retries=0, timeout=20)
 
 

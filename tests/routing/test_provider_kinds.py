@@ -20,7 +20,7 @@ SECRET = "sk-kind-secret-0123456789"
 
 
 @pytest.fixture(params=KINDS)
-def kind_gateway(request, gateway, simulator):  # type: ignore[no-untyped-def]
+def kind_gateway(request, gateway, simulator):
     kind = request.param
     credential = factories.make_credential(gateway.workspace, kind=kind, secret=SECRET)
     provider = factories.make_provider(
@@ -36,7 +36,7 @@ def kind_gateway(request, gateway, simulator):  # type: ignore[no-untyped-def]
     return gateway, kind
 
 
-def client(gateway) -> openai.OpenAI:  # type: ignore[no-untyped-def]
+def client(gateway) -> openai.OpenAI:
     return openai.OpenAI(base_url=gateway.v1, api_key=gateway.key, max_retries=0, timeout=20)
 
 

@@ -14,7 +14,7 @@ GOOD = {"model": "sim/echo", "messages": [{"role": "user", "content": "hi"}]}
 
 
 @pytest.fixture
-def post(transactional_db, hub):  # type: ignore[no-untyped-def]
+def post(transactional_db, hub):
     workspace = factories.make_workspace("Acme")
     owner = workspace.memberships.get(role="owner").user
     _key, raw = services.api_key_create(
@@ -29,7 +29,7 @@ def post(transactional_db, hub):  # type: ignore[no-untyped-def]
     usage_recorder.flush()
 
 
-def body(**changes) -> bytes:  # type: ignore[no-untyped-def]
+def body(**changes) -> bytes:
     import json
 
     return json.dumps({**GOOD, **changes}).encode()

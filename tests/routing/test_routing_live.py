@@ -19,7 +19,7 @@ from workspaces.models import ApiKey
 USER = [{"role": "user", "content": "route me please"}]
 
 
-def call(gateway, model: str, *, key: str | None = None, headers=None, **body) -> httpx.Response:  # type: ignore[no-untyped-def]
+def call(gateway, model: str, *, key: str | None = None, headers=None, **body) -> httpx.Response:
     return httpx.post(
         f"{gateway.v1}/chat/completions",
         json={"model": model, "messages": USER, **body},
@@ -28,7 +28,7 @@ def call(gateway, model: str, *, key: str | None = None, headers=None, **body) -
     )
 
 
-def alias(gateway, name: str, models: list[str], strategy: str = "ordered", **extra) -> ModelAlias:  # type: ignore[no-untyped-def]
+def alias(gateway, name: str, models: list[str], strategy: str = "ordered", **extra) -> ModelAlias:
     return ModelAlias.objects.create(
         workspace=gateway.workspace, name=name, strategy=strategy,
         candidates=[{"model": m, **extra.get(m, {})} for m in models],
@@ -41,7 +41,7 @@ def _fresh_breakers():
     from routing.live_stats import stats_reset
     from routing.reliability import backends
 
-    backends._local_breakers.__init__()  # type: ignore[misc]
+    backends._local_breakers.__init__()
     stats_reset()
     yield
 
@@ -207,14 +207,14 @@ def test_a_restarted_hub_remembers_what_a_budget_has_spent(gateway):
     assert "Monthly" in refused.json()["error"]["message"]
 
 
-def live_budget_spend(gateway) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def live_budget_spend(gateway) -> dict[str, int]:
     """What the enforcing counters (in-process or Redis) hold per budget name, micro-USD."""
     from asgiref.sync import async_to_sync
 
     from routing.reliability import budget_ledger
     from routing.workspace_routing import workspace_routing
 
-    async def read():  # type: ignore[no-untyped-def]
+    async def read():
         routing = await workspace_routing(gateway.workspace.pk)
         return await budget_ledger().status([b.budget for b in routing.budgets])
 

@@ -15,12 +15,12 @@ LONG = [{"role": "user", "content": " ".join(["word"] * 40)}]
 
 
 @pytest.fixture
-def slow(gateway, slow_simulator):  # type: ignore[no-untyped-def]
+def slow(gateway, slow_simulator):
     wire_provider(gateway.workspace, slug="slow", base_url=slow_simulator.url)
     return gateway
 
 
-def stream_lines(gateway, model: str, **extra):  # type: ignore[no-untyped-def]
+def stream_lines(gateway, model: str, **extra):
     body = {"model": model, "messages": LONG, "stream": True, **extra}
     headers = {"Authorization": f"Bearer {gateway.key}"}
     return httpx.stream(

@@ -12,7 +12,7 @@ from tests.routing.conftest import PRICES, recorded_usage
 USER = [{"role": "user", "content": "hello"}]
 
 
-def call(gateway, model: str, **body) -> httpx.Response:  # type: ignore[no-untyped-def]
+def call(gateway, model: str, **body) -> httpx.Response:
     return httpx.post(
         f"{gateway.v1}/chat/completions",
         json={"model": model, "messages": USER, **body},

@@ -43,7 +43,7 @@ def wired_workspace(simulator_url: str, name: str = "Acme") -> Workspace:
 
 
 @pytest.fixture(autouse=True)
-def _no_persistent_connections(monkeypatch):  # type: ignore[no-untyped-def]
+def _no_persistent_connections(monkeypatch):
     """Consumers, generations and the live hub's request threads touch the database from
     threads that outlive the test; with CONN_MAX_AGE 0 each closes its connection when done,
     so PostgreSQL can drop the test database at the end."""
@@ -53,14 +53,14 @@ def _no_persistent_connections(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def wired_db(workspace):  # type: ignore[no-untyped-def]
+def wired_db(workspace):
     """The workspace with a simulated provider (never called here) and an alias."""
     wire_provider(workspace, slug="sim", base_url="http://127.0.0.1:9")
     ModelAlias.objects.create(workspace=workspace, name="fast", candidates=[{"model": "sim/echo"}])
     return workspace
 
 
-def page_json(response, element_id: str):  # type: ignore[no-untyped-def]
+def page_json(response, element_id: str):
     """The JSON a page hands its script in ``<script id=element_id type=application/json>``."""
     html = response.content.decode()
     start = html.index(f'id="{element_id}"')
@@ -69,13 +69,13 @@ def page_json(response, element_id: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def wired(transactional_db, simulator):  # type: ignore[no-untyped-def]
+def wired(transactional_db, simulator):
     """A workspace whose provider ``sim`` answers instantly."""
     return wired_workspace(simulator.url)
 
 
 @pytest.fixture
-def wired_slow(transactional_db, slow_simulator):  # type: ignore[no-untyped-def]
+def wired_slow(transactional_db, slow_simulator):
     """A workspace whose provider ``sim`` streams 20 tokens a second."""
     return wired_workspace(slow_simulator.url)
 
@@ -88,7 +88,7 @@ async def generations_finished() -> None:
     await sync_to_async(usage_recorder.flush)(timeout=10)
 
 
-def session_cookie(user) -> bytes:  # type: ignore[no-untyped-def]
+def session_cookie(user) -> bytes:
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
@@ -100,7 +100,7 @@ def socket_for() -> Callable[..., Any]:
     ``expect_accept=False``, the refused handshake's close code in ``ws.refusal``)."""
 
     @asynccontextmanager
-    async def connect(  # type: ignore[no-untyped-def]
+    async def connect(
         user, workspace: Workspace, page: str = "chat", *, expect_accept: bool = True
     ) -> AsyncIterator[WebsocketCommunicator]:
         from hub.asgi import application
@@ -112,13 +112,13 @@ def socket_for() -> Callable[..., Any]:
             application, f"/ws/w/{workspace.slug}/{page}/", headers=headers
         )
         connected, code = await communicator.connect(timeout=5)
-        communicator.refusal = None if connected else code  # type: ignore[attr-defined]
+        communicator.refusal = None if connected else code
         assert connected is expect_accept, code
         try:
             if connected:
                 ready = await communicator.receive_json_from(timeout=5)
                 assert ready["type"] == "ready"
-                communicator.can_generate = ready["can_generate"]  # type: ignore[attr-defined]
+                communicator.can_generate = ready["can_generate"]
             yield communicator
         finally:
             if connected:

@@ -24,7 +24,7 @@ MODEL = "sim/echo"
 
 def conversation_make(
     workspace: Workspace, user=None, *, turns: tuple[str, ...] = ("hello",)
-) -> Conversation:  # type: ignore[no-untyped-def]
+) -> Conversation:
     """A conversation whose answers say "You said: <turn>", each costing $0.0001."""
     user = user or workspace.memberships.get(role="owner").user
     actor = factories.actor_for(user, workspace)
@@ -39,7 +39,7 @@ def conversation_make(
     return conversation
 
 
-def answer_finish(answer, text: str, cost: str = "0.0001") -> None:  # type: ignore[no-untyped-def]
+def answer_finish(answer, text: str, cost: str = "0.0001") -> None:
     answer.content, answer.status = text, GenerationStatus.COMPLETE
     answer.provider_slug, answer.upstream_model = "sim", "echo"
     answer.input_tokens, answer.output_tokens, answer.cost_usd = 5, len(text.split()), Decimal(cost)
@@ -51,7 +51,7 @@ def answer_finish(answer, text: str, cost: str = "0.0001") -> None:  # type: ign
 
 def playground_run_make(
     workspace: Workspace, user=None, *, blind: bool = False, slots: int = 2
-) -> PlaygroundRun:  # type: ignore[no-untyped-def]
+) -> PlaygroundRun:
     user = user or workspace.memberships.get(role="owner").user
     run = services.playground_run_create(
         actor=factories.actor_for(user, workspace),
@@ -75,7 +75,7 @@ def workbench_fill(workspace: Workspace) -> None:
     playground_run_make(workspace)
 
 
-def seconds_ago(seconds: float | None):  # type: ignore[no-untyped-def]
+def seconds_ago(seconds: float | None):
     return None if seconds is None else timezone.now() - timedelta(seconds=seconds)
 
 

@@ -102,7 +102,7 @@ MEASURED = "() => ({ ...window.__wb, origin: performance.timeOrigin })"
 
 
 @pytest.fixture
-def lab(transactional_db, slow_simulator):  # type: ignore[no-untyped-def]
+def lab(transactional_db, slow_simulator):
     """Alice's workspace with two simulated providers and an alias, made before Playwright
     starts (ORM calls inside its sync API would open connections nobody closes)."""
     routing_caches_clear()
@@ -124,7 +124,7 @@ def lab(transactional_db, slow_simulator):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def greeting(lab) -> PromptTemplate:  # type: ignore[no-untyped-def]
+def greeting(lab) -> PromptTemplate:
     """A prompt with a variable and a system prompt, in the library of ``lab``."""
     return make_prompt(
         lab,
@@ -136,7 +136,7 @@ def greeting(lab) -> PromptTemplate:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def left_streaming(lab, settings) -> tuple[Message, PlaygroundRun]:  # type: ignore[no-untyped-def]
+def left_streaming(lab, settings) -> tuple[Message, PlaygroundRun]:
     """Alice's answers nobody generates any more (their process died): a chat answer and a
     playground slot silent for a minute; answers are stale after 3 s."""
     settings.HUB_WORKBENCH_STALE_SECONDS = 3
@@ -170,7 +170,7 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def page(console_errors):  # type: ignore[no-untyped-def]
+def page(console_errors):
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
@@ -204,7 +204,7 @@ def summary(values: list[float]) -> str:
     )
 
 
-def answer_done(page, nth: int = -1):  # type: ignore[no-untyped-def]
+def answer_done(page, nth: int = -1):
     """The thread's answer (last by default) once it has stopped streaming."""
     page.wait_for_function(
         f"""() => {{
@@ -216,7 +216,7 @@ def answer_done(page, nth: int = -1):  # type: ignore[no-untyped-def]
     return page.locator("#chat-thread .msg-assistant").nth(nth)
 
 
-def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:  # type: ignore[no-untyped-def]
+def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:
     """``data-tokens`` of an element sampled as it grows (token by token, not all at once)."""
     seen: list[int] = []
     deadline = time.monotonic() + 20
@@ -230,7 +230,7 @@ def token_counts_while_streaming(page, selector: str, until: int) -> list[int]: 
     raise AssertionError(f"{selector} stopped at {seen}")
 
 
-def sign_in(page, hub, slug: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def sign_in(page, hub, slug: str) -> None:  # noqa: F811
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{hub.url}/login/")
     page.fill("#id_username", "alice")
@@ -239,7 +239,7 @@ def sign_in(page, hub, slug: str) -> None:  # type: ignore[no-untyped-def]  # no
     page.wait_for_url(f"**/w/{slug}/")
 
 
-def prompt_insert(page, name: str, **values: str) -> None:  # type: ignore[no-untyped-def]
+def prompt_insert(page, name: str, **values: str) -> None:
     """Pick ``name`` in the open prompt dialog, fill in its variables and insert it."""
     page.wait_for_selector("#prompt-dialog[open]")
     page.locator(f"#prompt-dialog .picker-list button:has-text('{name}')").click()
@@ -491,7 +491,7 @@ def test_an_answer_whose_server_died_turns_into_an_error_with_regenerate(
     assert page.is_enabled("#pg-start") and page.is_visible("#pg-vote")
 
 
-def latencies_report(pages_measured: list[dict]) -> None:  # type: ignore[type-arg]
+def latencies_report(pages_measured: list[dict]) -> None:
     socket_to_screen: list[float] = []
     hub_to_screen: list[float] = []
     gaps: list[float] = []

@@ -17,17 +17,17 @@ LONG_PROMPT = " ".join(f"word{n}" for n in range(60))  # about 3 s of tokens at 
 
 
 @pytest.fixture(autouse=True)
-async def _each_test_waits_for_its_generations(transactional_db):  # type: ignore[no-untyped-def]
+async def _each_test_waits_for_its_generations(transactional_db):
     """Torn down before the database is flushed: the last usage rows still land."""
     yield
     await generations_finished()
 
 
-def owner_of(workspace):  # type: ignore[no-untyped-def]
+def owner_of(workspace):
     return workspace.memberships.get(role="owner").user
 
 
-def send_request(content: str, **extra):  # type: ignore[no-untyped-def]
+def send_request(content: str, **extra):
     return {"type": "send", "ref": "r1", "content": content, "model": MODEL, **extra}
 
 

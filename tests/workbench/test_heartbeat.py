@@ -31,13 +31,13 @@ SAMPLES = 6  # about 2 s of watching, all before the first token
 
 
 @pytest.fixture(autouse=True)
-async def _each_test_waits_for_its_generations(transactional_db):  # type: ignore[no-untyped-def]
+async def _each_test_waits_for_its_generations(transactional_db):
     yield
     await generations_finished()
 
 
 @pytest.fixture
-def slow_first_token(wired, settings):  # type: ignore[no-untyped-def]
+def slow_first_token(wired, settings):
     """``wired`` with a model whose first token takes 3 s, and a sub-second stale threshold."""
     settings.HUB_WORKBENCH_STALE_SECONDS = THRESHOLD_S
     provider = Provider.objects.get(workspace=wired, slug="sim")
@@ -45,7 +45,7 @@ def slow_first_token(wired, settings):  # type: ignore[no-untyped-def]
     return wired
 
 
-def owner_of(workspace):  # type: ignore[no-untyped-def]
+def owner_of(workspace):
     return workspace.memberships.get(role="owner").user
 
 

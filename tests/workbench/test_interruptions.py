@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 INTERRUPTED = interruptions.INTERRUPTED_ERROR
 
 
-def conversation_url(conversation) -> str:  # type: ignore[no-untyped-def]
+def conversation_url(conversation) -> str:
     return reverse("workbench-conversation", args=[conversation.workspace.slug, conversation.pk])
 
 

@@ -76,7 +76,7 @@ class HubProcess:
 
 
 @pytest.fixture
-def site(tmp_path: Path, slow_simulator) -> Iterator[tuple[dict[str, str], str]]:  # type: ignore[no-untyped-def]
+def site(tmp_path: Path, slow_simulator) -> Iterator[tuple[dict[str, str], str]]:
     """The environment of a fresh installation on ``tmp_path`` with a simulated provider, and
     the slug of its workspace."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "QDRANT_URL")}

@@ -52,7 +52,7 @@ class WorkspaceScopedView(generics.GenericAPIView, Generic[ModelT]):
 
     def get_queryset(self) -> QuerySet[ModelT]:
         if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()  # type: ignore[union-attr]
+            return self.queryset.none()
         return self.scoped_queryset()
 
     def render(self, instance: Model, *, status: int = 200, **context: Any) -> Response:

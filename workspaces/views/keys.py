@@ -66,7 +66,7 @@ class KeyRevokeView(WorkspacePageView):
 
     def post(self, request: HttpRequest, workspace_slug: str, key_id: int) -> HttpResponse:
         api_key = services.api_key_revoke(actor=self.actor, api_key=self.object)
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
             context = {
                 "key": api_key,
                 "workspace": self.actor.workspace,

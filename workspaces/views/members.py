@@ -66,11 +66,11 @@ def member_rows(actor: Any, memberships: QuerySet[Membership]) -> list[Membershi
     roles = assignable_roles(actor)
     rows = list(memberships)
     for membership in rows:
-        membership.can_manage = actor.can(Permission.MANAGE_OWNERS) or (  # type: ignore[attr-defined]
+        membership.can_manage = actor.can(Permission.MANAGE_OWNERS) or (  # type: ignore[attr-defined]  # row-only attribute for the template
             actor.can(Permission.MANAGE_MEMBERS) and membership.role not in PRIVILEGED_ROLES
         )
-        membership.is_self = membership.user_id == actor.user.pk  # type: ignore[attr-defined]
-        membership.role_choices = roles  # type: ignore[attr-defined]
+        membership.is_self = membership.user_id == actor.user.pk  # type: ignore[attr-defined]  # row-only attribute for the template
+        membership.role_choices = roles  # type: ignore[attr-defined]  # row-only attribute for the template
     return rows
 
 
@@ -105,7 +105,7 @@ class MemberRoleView(_MembershipView):
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
             return self.row(error)
         if error:
             messages.error(request, error)
@@ -127,15 +127,15 @@ class MemberRemoveView(_MembershipView):
         try:
             services.membership_remove(actor=self.actor, membership=self.object)
         except ValidationError as exc:
-            if request.htmx:  # type: ignore[attr-defined]
+            if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
                 return self.row(" ".join(exc.messages))
             messages.error(request, " ".join(exc.messages))
             return redirect("member-list", workspace_slug=workspace_slug)
         if leaving:
             messages.success(request, f"You left {self.actor.workspace.name}.")
             target = reverse("home")
-            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)  # type: ignore[attr-defined]
-        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)  # type: ignore[attr-defined]  # set by HtmxMiddleware
+        if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
             return HttpResponse("")  # the row disappears
         messages.success(request, f"{self.object.user} was removed from the workspace.")
         return redirect("member-list", workspace_slug=workspace_slug)
@@ -151,7 +151,7 @@ class InvitationRevokeView(WorkspacePageView):
 
     def post(self, request: HttpRequest, workspace_slug: str, invitation_id: int) -> HttpResponse:
         services.invitation_revoke(actor=self.actor, invitation=self.object)
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
             return HttpResponse("")
         messages.success(request, "Invitation revoked; its link no longer works.")
         return redirect("member-list", workspace_slug=workspace_slug)
@@ -167,7 +167,7 @@ class InvitationAcceptView(View):
         if invitation is None or invitation.status != "pending":
             return self.unavailable()
         self.invitation: Invitation = invitation
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]  # handlers here return HttpResponse
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         return self.page(SignupForm())

@@ -23,12 +23,12 @@ from hub.embedded import embedded_processes, prepare_embedded_services
 class Command(BaseCommand):
     help = "Set up (migrate, first admin, Default workspace) and run the whole hub on this machine."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HUB_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("HUB_PORT", "8000")))
         parser.add_argument("--no-worker", action="store_true", help="Run the web process only.")
 
-    def handle(self, *args, host: str, port: int, no_worker: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, host: str, port: int, no_worker: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         result = bootstrap_admin_and_workspace(
             username=os.environ.get("HUB_ADMIN_USERNAME", "admin"),

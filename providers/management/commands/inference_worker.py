@@ -49,7 +49,7 @@ class Command(BaseCommand):
         models_dir = Path(options["models_dir"] or settings.DATA_DIR / "models")
         models_dir.mkdir(parents=True, exist_ok=True)
 
-        def scan():  # type: ignore[no-untyped-def]
+        def scan():
             return catalogue_scan([models_dir], registered_files())
 
         catalogue = scan()
