@@ -13,7 +13,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from hub.api_asgi import split_api_traffic  # noqa: E402
+from hub.api_asgi import split_api_traffic, warm_up_hot_path  # noqa: E402
 from hub.ws_urls import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -30,4 +30,5 @@ application = ProtocolTypeRouter(
 # a full collection walks only what requests create: pauses of a few ms instead of ~70 ms.
 for module in ("routing.views", "providers.adapters.registry", "aiohttp", "uvloop"):
     importlib.import_module(module)
+warm_up_hot_path()
 gc.freeze()
