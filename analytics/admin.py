@@ -1,4 +1,5 @@
-"""Admin for usage records (read-only: they are the audit trail), alerts and notifications."""
+"""Admin for usage records (read-only: they are the audit trail), health checks, alerts and
+notifications."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from analytics.alerts.models import AlertSettings, AlertState, Notification
+from analytics.health.models import HealthCheck
 from analytics.models import UsageRecord
 
 
@@ -43,3 +45,10 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "workspace", "level", "title", "read_at"]
     list_filter = ["level", "kind", "workspace"]
     search_fields = ["title", "text", "key"]
+
+
+@admin.register(HealthCheck)
+class HealthCheckAdmin(admin.ModelAdmin):
+    list_display = ["checked_at", "provider", "source", "ok", "latency_ms", "detail"]
+    list_filter = ["ok", "source"]
+    date_hierarchy = "checked_at"

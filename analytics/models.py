@@ -75,7 +75,9 @@ class UsageRecord(models.Model):
         return f"{self.request_id} {self.model} {self.status}"
 
 
-# Alert tables live in their own package; imported here so Django registers them with the app.
+# Alert and health tables live in their own packages; imported here so Django registers them
+# with the app.
 from analytics.alerts.models import AlertSettings as AlertSettings  # noqa: E402
 from analytics.alerts.models import AlertState as AlertState  # noqa: E402
 from analytics.alerts.models import Notification as Notification  # noqa: E402
+from analytics.health.models import HealthCheck as HealthCheck  # noqa: E402

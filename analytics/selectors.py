@@ -65,7 +65,7 @@ def usage_totals(records: QuerySet[UsageRecord]) -> dict[str, Any]:
 
 def usage_summary(records: QuerySet[UsageRecord]) -> dict[str, Any]:
     """``usage_totals`` plus what the usage page shows beside them: errors, their share of
-    the calls, and the median latency (interpolated like providers.health's percentiles)."""
+    the calls, and the median latency (interpolated like analytics.health's percentiles)."""
     summary = usage_totals(records)
     calls = summary["requests"]
     errors = records.filter(status=UsageStatus.ERROR).count() if calls else 0

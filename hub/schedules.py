@@ -8,7 +8,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 # name -> (task, every N minutes)
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Sync model catalogs": ("providers.sync_all_models", 60),
-    "Check provider health": ("providers.run_health_checks", 5),
+    "Check provider health": ("analytics.run_health_checks", 5),
     "Interrupt workbench answers left streaming": ("workbench.interrupt_stale_answers", 1),
 }
 

@@ -71,10 +71,12 @@ INSTALLED_APPS = [
     "hub",
     "workspaces",
     "providers",
+    "analytics",
     "routing",
+    "hub.workbench",
+    "hub.prompts",
     "rag",
     "agents",
-    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -197,8 +199,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules outside an app's ``tasks.py`` (the workbench lives inside the hub app).
-CELERY_IMPORTS = ["hub.workbench.tasks"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

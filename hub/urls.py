@@ -17,8 +17,8 @@ urlpatterns = [
     path("", include("providers.local.urls")),
     path("", include("hub.workbench.urls")),
     path("", include("hub.prompts.urls")),
-    path("", include("hub.portability.urls")),
-    path("", include("providers.health.urls")),
+    path("", include("hub.workbench.portability.urls")),
+    path("", include("analytics.health.urls")),
     path("", include("analytics.alerts.urls")),
 ]
 

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
-from providers.health.models import HealthCheck
 from providers.models import Credential, LocalModelFile, Provider, ProviderModel
 
 
@@ -91,10 +90,3 @@ class ProviderModelAdmin(admin.ModelAdmin):
     list_filter = ["source", "enabled", "is_embedding", "prices_overridden", "provider__kind"]
     search_fields = ["name", "provider__slug", "provider__name"]
     list_editable = ["enabled"]
-
-
-@admin.register(HealthCheck)
-class HealthCheckAdmin(admin.ModelAdmin):
-    list_display = ["checked_at", "provider", "source", "ok", "latency_ms", "detail"]
-    list_filter = ["ok", "source"]
-    date_hierarchy = "checked_at"

@@ -3,27 +3,16 @@
 from django.urls import path
 
 from providers import api
-from providers.health import api as health_api
 
 WS = "workspaces/<slug:workspace_slug>"
 
 urlpatterns = [
     path(f"{WS}/providers/", api.ProviderListView.as_view(), name="api-provider-list"),
-    path(
-        f"{WS}/providers/health/",
-        health_api.ProviderHealthListView.as_view(),
-        name="api-provider-health-list",
-    ),
     path(f"{WS}/providers/<int:pk>/", api.ProviderDetailView.as_view(), name="api-provider-detail"),
     path(
         f"{WS}/providers/<int:pk>/sync-models/",
         api.ProviderSyncModelsView.as_view(),
         name="api-provider-sync-models",
-    ),
-    path(
-        f"{WS}/providers/<int:pk>/health/",
-        health_api.ProviderHealthDetailView.as_view(),
-        name="api-provider-health",
     ),
     path(f"{WS}/credentials/", api.CredentialListView.as_view(), name="api-credential-list"),
     path(

@@ -128,10 +128,6 @@ class ProviderModel(models.Model):
         return f"{self.provider.slug}/{self.name}"
 
 
-# Health rows live in their own package; imported here so Django registers them with the app.
-from providers.health.models import HealthCheck as HealthCheck  # noqa: E402
-
-
 class LocalModelFile(models.Model):
     """A GGUF file outside the models directory that the inference worker should serve too.
 

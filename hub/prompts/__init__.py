@@ -3,6 +3,6 @@ a production label, JSON export and import.
 
 Dependencies run one way: ``views`` (thin) call ``services`` (writes), ``selectors`` (reads,
 scoped to the workspace) and ``exchange`` (the JSON file); ``rendering`` and ``diffing`` are
-pure; ``models`` depends on nothing here. Tables belong to the ``hub`` app (``hub/models.py``
-imports them; migrations live in ``hub/migrations``).
+pure; ``models`` depends on nothing here. A Django app of its own, label ``prompts``; it sits
+above the workbench (a chat message can be saved as a prompt), never below it.
 """

@@ -4,7 +4,6 @@ Dependencies run one way: ``views`` and ``consumers`` (thin) call ``services`` (
 ``selectors`` (reads, always scoped to the actor's workspace and user); ``generation`` runs
 model calls through ``routing.pipeline`` in server tasks and persists them through
 ``persistence``; ``interruptions`` (called by views, consumers and the beat task in
-``tasks``) finishes answers a dead process left streaming; ``models`` depends on nothing here.
-The tables belong to the ``hub`` app (``hub/models.py`` imports them; migrations live in
-``hub/migrations``).
+``tasks``) finishes answers a dead process left streaming; ``portability`` imports and exports
+conversations; ``models`` depends on nothing here. A Django app of its own, label ``workbench``.
 """

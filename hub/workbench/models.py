@@ -1,4 +1,5 @@
-"""Workbench tables: conversations as a tree of messages, playground runs, their slots, votes.
+"""Workbench tables: conversations as a tree of messages, playground runs, their slots, votes,
+and where an imported conversation came from.
 
 Every row hangs off a workspace and a user; reads go through ``hub.workbench.selectors``,
 which scope them to the actor's workspace and to the actor's own rows.
@@ -40,7 +41,7 @@ class Conversation(models.Model):
     model = models.CharField(max_length=300, blank=True, help_text="Model or alias last used.")
     params = models.JSONField(default=dict, blank=True)
     active_leaf = models.ForeignKey(
-        "hub.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "workbench.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     total_cost_usd = models.DecimalField(max_digits=16, decimal_places=8, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,3 +183,36 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on run {self.run_id}"
+
+
+class ImportSource(models.TextChoices):
+    CHATGPT = "chatgpt", "ChatGPT"
+    CLAUDE = "claude", "Claude"
+    HUB = "hub", "Provider Hub"
+
+
+class ImportedConversation(models.Model):
+    """One per imported conversation; deleting the conversation deletes it, so the same
+    conversation can be imported again after that."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="import_origin"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=ImportSource.choices)
+    external_id = models.CharField(max_length=200)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user", "source", "external_id"],
+                name="unique_imported_conversation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.external_id}"

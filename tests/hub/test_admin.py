@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
@@ -21,17 +22,20 @@ def staff_client(client, workspace):
     return client
 
 
-PROJECT_APPS = {"hub", "workspaces", "providers", "routing", "analytics", "rag", "agents"}
+PROJECT_PACKAGES = {"hub", "workspaces", "providers", "routing", "analytics", "rag", "agents"}
+
+
+def is_project_model(model: type) -> bool:
+    """Apps of the project, nested ones (``hub.workbench``) included; not Django's own."""
+    return model.__module__.split(".")[0] in PROJECT_PACKAGES
 
 
 def admin_models():
-    return [model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS]
+    return [model for model in admin.site._registry if is_project_model(model)]
 
 
 def test_every_project_model_is_in_the_admin():
-    from django.apps import apps
-
-    project = {m._meta.label for m in apps.get_models() if m._meta.app_label in PROJECT_APPS}
+    project = {m._meta.label for m in apps.get_models() if is_project_model(m)}
     assert project - {m._meta.label for m in admin_models()} == set()
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from hub.prompts.exchange import FORMAT
 from hub.prompts.models import PromptTemplate, VersionLabel
 from tests.pages.conftest import htmx
-from tests.portability.factories import make_conversation
 from tests.prompts.factories import make_prompt
+from tests.workbench.portability.factories import make_conversation
 
 pytestmark = pytest.mark.django_db
 
