@@ -50,7 +50,7 @@ def warm_up_hot_path() -> None:
     """Load once per worker, at start-up, what the first /v1 call would otherwise wait for:
     the tokenizer that sizes prompts and the TLS trust store of upstream connections."""
     from providers.adapters.upstream_http import tls_context
-    from routing.tokens import tokens_in_text
+    from routing.pipeline.tokens import tokens_in_text
 
     tls_context()
     tokens_in_text("warm up")

@@ -28,7 +28,7 @@ application = ProtocolTypeRouter(
 # Modules, settings and URL resolvers live as long as the worker. Importing the hot path now
 # and freezing everything allocated so far takes them out of the cyclic collector's view, so
 # a full collection walks only what requests create: pauses of a few ms instead of ~70 ms.
-for module in ("routing.views", "providers.adapters.registry", "aiohttp", "uvloop"):
+for module in ("routing.pipeline.views", "providers.adapters.registry", "aiohttp", "uvloop"):
     importlib.import_module(module)
 warm_up_hot_path()
 gc.freeze()

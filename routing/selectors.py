@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from providers.adapters.base import JSON
-from routing.auth import Caller
+from routing.pipeline.auth import Caller
 
 
 def model_list(*, caller: Caller) -> list[JSON]:

@@ -10,14 +10,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def _forget_callers(**_: Any) -> None:
-    from routing.auth import callers
+    from routing.pipeline.auth import callers
 
     callers.clear()
 
 
 def _forget_candidates(**_: Any) -> None:
-    from routing.candidates import candidates_forget
-    from routing.workspace_routing import routing_forget
+    from routing.pipeline.candidates import candidates_forget
+    from routing.pipeline.workspace_routing import routing_forget
 
     candidates_forget()
     routing_forget()

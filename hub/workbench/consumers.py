@@ -24,7 +24,7 @@ from hub.workbench import chat_turns, playground_runs
 from hub.workbench.generation import Event, generations
 from hub.workbench.persistence import MessageSink, SlotSink
 from hub.workbench.selectors import NAMING_METRICS, message_json
-from routing.errors import ApiError
+from routing.pipeline.errors import ApiError
 from workspaces.access import Actor
 from workspaces.roles import Permission
 from workspaces.selectors import actor_for_session

@@ -24,10 +24,10 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from routing.call_log import CallLog
-from routing.errors import ApiError
 from routing.pipeline import chat_stream
-from routing.tokens import tokens_in_messages
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.errors import ApiError
+from routing.pipeline.tokens import tokens_in_messages
 from workspaces.access import Actor
 
 logger = logging.getLogger(__name__)

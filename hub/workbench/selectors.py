@@ -81,7 +81,7 @@ def conversation_json(conversation: Conversation) -> dict[str, Any]:
 
 def model_choices(*, actor: Actor) -> list[dict[str, str]]:
     """Chat-capable models and aliases the actor may pick, as /v1/models lists them."""
-    from routing.auth import Caller
+    from routing.pipeline.auth import Caller
     from routing.selectors import model_list
 
     return [

@@ -1,6 +1,6 @@
 """Anthropic's Messages format: /v1/messages, complete and streaming.
 
-The translation into an OpenAI-shaped request is the hub's own inbound one (routing.shapes),
+The translation into an OpenAI-shaped request is the hub's own inbound one (routing.pipeline.shapes),
 so the simulator understands exactly what the hub's /v1/messages accepts.
 """
 
@@ -25,8 +25,8 @@ def error(status: int, message: str) -> JSON:
 
 
 def request_to_openai(body: JSON) -> JSON:
-    from routing.errors import ApiError
-    from routing.shapes.anthropic import AnthropicShape
+    from routing.pipeline.errors import ApiError
+    from routing.pipeline.shapes.anthropic import AnthropicShape
 
     try:
         return AnthropicShape().request_to_openai(body)

@@ -61,11 +61,11 @@ def wire_provider(workspace: Workspace, *, slug: str, base_url: str) -> Provider
 def gateway(transactional_db, hub, simulator):
     # Ids are reused once a test's rows are flushed: no cached config, and no in-process
     # counter keyed by an id, may outlive its test.
-    from routing import budget_hold
-    from routing.auth import callers
-    from routing.candidates import candidates_forget
+    from routing.pipeline import budget_hold
+    from routing.pipeline.auth import callers
+    from routing.pipeline.candidates import candidates_forget
+    from routing.pipeline.workspace_routing import routing_forget
     from routing.reliability import backends
-    from routing.workspace_routing import routing_forget
 
     callers.clear()
     candidates_forget()

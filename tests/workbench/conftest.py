@@ -26,9 +26,9 @@ MODEL = "sim/echo"
 
 def routing_caches_clear() -> None:
     """Ids are reused once a test's rows are flushed: no cached config may outlive its test."""
-    from routing.auth import callers
-    from routing.candidates import candidates_forget
-    from routing.workspace_routing import routing_forget
+    from routing.pipeline.auth import callers
+    from routing.pipeline.candidates import candidates_forget
+    from routing.pipeline.workspace_routing import routing_forget
 
     callers.clear()
     candidates_forget()

@@ -1,7 +1,7 @@
 """Stream step: relay chunks as they arrive, account for them, record the call when it ends.
 
 Layers, inner to outer: ``accounted`` notes timing, usage and text of each chunk; a wire
-shape (routing.shapes) turns chunks into SSE bytes and a failure into an error event;
+shape (routing.pipeline.shapes) turns chunks into SSE bytes and a failure into an error event;
 ``recorded`` marks a client disconnect as cancelled and records the call whatever happened.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 from django.http import StreamingHttpResponse
 
 from providers.adapters.base import JSON, StreamChunk
-from routing.call_log import CallLog
-from routing.tokens import tokens_in_messages, tokens_in_text
-from routing.usage import usage_record_nowait
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.record import usage_record_nowait
+from routing.pipeline.tokens import tokens_in_messages, tokens_in_text
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 

@@ -2,7 +2,7 @@
 
 Rate limits (per key requests/min and tokens/min) and the workspace's tokens/day quota are
 charged at the estimate before routing and corrected to the actual count afterwards. Budgets
-reserve the estimated cost of the candidate about to be tried (routing.budget_hold moves the
+reserve the estimated cost of the candidate about to be tried (routing.pipeline.budget_hold moves the
 hold when a fallback changes provider) and settle to the real cost when the call ends,
 atomically (Redis when configured), so concurrent calls cannot overshoot a hard limit.
 """
@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from providers.adapters.base import JSON
-from routing.auth import Caller, require
-from routing.budget_hold import BudgetHold, budgets_seed
-from routing.call_log import CallLog
-from routing.candidates import Candidate
-from routing.errors import ApiError
+from routing.pipeline.auth import Caller, require
+from routing.pipeline.budget_hold import BudgetHold, budgets_seed
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.candidates import Candidate
+from routing.pipeline.errors import ApiError
+from routing.pipeline.route import route, route_request
+from routing.pipeline.workspace_routing import WorkspaceRouting, workspace_routing
 from routing.reliability import (
     Admitted,
     BudgetCrossing,
@@ -31,8 +33,6 @@ from routing.reliability import (
     rate_limiter,
     workspace_quota,
 )
-from routing.route_step import route, route_request
-from routing.workspace_routing import WorkspaceRouting, workspace_routing
 from workspaces.roles import Permission
 
 logger = logging.getLogger(__name__)

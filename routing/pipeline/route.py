@@ -12,18 +12,18 @@ import dataclasses
 from collections.abc import Iterable
 
 from providers.adapters.base import JSON
-from routing.auth import Caller
-from routing.call_log import CallLog
-from routing.calling import breaker_config
-from routing.candidates import Candidate, candidates_for
-from routing.errors import ApiError
-from routing.live_stats import stats_for
+from routing.pipeline.auth import Caller
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.calling import breaker_config
+from routing.pipeline.candidates import Candidate, candidates_for
+from routing.pipeline.errors import ApiError
+from routing.pipeline.live_stats import stats_for
+from routing.pipeline.tokens import tokens_in_messages
+from routing.pipeline.workspace_routing import WorkspaceRouting, strategy_candidate
 from routing.reliability import breaker_backend, deployment_key
 from routing.strategies import candidate as strategy
 from routing.strategies.decide import Route, route_decide
 from routing.strategies.rules import Rule
-from routing.tokens import tokens_in_messages
-from routing.workspace_routing import WorkspaceRouting, strategy_candidate
 
 DEFAULT_EXPECTED_OUTPUT = 256  # tokens, when the caller sets no max_tokens
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from providers.adapters.base import UpstreamError
-from routing.auth import Caller
-from routing.candidates import Candidate
-from routing.errors import ApiError
+from routing.pipeline.auth import Caller
+from routing.pipeline.candidates import Candidate
+from routing.pipeline.errors import ApiError
 
 
 @dataclass
@@ -37,7 +37,7 @@ class CallLog:
     finished: float | None = None
     route_label: str = ""  # x-hub-route
     route_reason: str = ""  # x-hub-route-reason
-    admission: Any = None  # routing.admission.Admission while limits and budgets are held
+    admission: Any = None  # routing.pipeline.admission.Admission while limits and budgets are held
 
     def attempt_started(self, candidate: Candidate) -> float:
         self.candidate = candidate

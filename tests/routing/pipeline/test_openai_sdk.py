@@ -202,7 +202,7 @@ def test_upstream_unavailable_is_503(gateway):
     from providers.models import Provider
 
     Provider.objects.filter(pk=gateway.provider.pk).update(base_url="http://127.0.0.1:9")
-    from routing.candidates import candidates_forget
+    from routing.pipeline.candidates import candidates_forget
 
     candidates_forget()
     with pytest.raises(openai.APIStatusError) as caught:

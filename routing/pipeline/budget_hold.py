@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from routing.candidates import Candidate
-from routing.errors import ApiError
+from routing.pipeline.candidates import Candidate
+from routing.pipeline.errors import ApiError
+from routing.pipeline.workspace_routing import ScopedBudget, WorkspaceRouting
 from routing.reliability import (
     Rejection,
     Reservation,
@@ -22,7 +23,6 @@ from routing.reliability import (
     cost_micro_usd,
 )
 from routing.reliability.periods import seconds_until_period_end
-from routing.workspace_routing import ScopedBudget, WorkspaceRouting
 
 _seeded: set[str] = set()  # budget counters this process has started from the usage records
 

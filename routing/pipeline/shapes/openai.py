@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 from hub.api_errors import error_body
 from providers.adapters.base import JSON, StreamChunk, UpstreamError
-from routing.call_log import CallLog
-from routing.errors import ApiError, api_error_from_upstream
-from routing.shapes.base import ApiShape
-from routing.validation import chat_body_validate
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.errors import ApiError, api_error_from_upstream
+from routing.pipeline.shapes.base import ApiShape
+from routing.pipeline.validation import chat_body_validate
 
 DONE = b"data: [DONE]\n\n"
 

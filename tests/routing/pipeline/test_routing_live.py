@@ -38,7 +38,7 @@ def alias(gateway, name: str, models: list[str], strategy: str = "ordered", **ex
 @pytest.fixture(autouse=True)
 def _fresh_breakers():
     """Breakers are process-wide; each drill starts with all of them closed."""
-    from routing.live_stats import stats_reset
+    from routing.pipeline.live_stats import stats_reset
     from routing.reliability import backends
 
     backends._local_breakers.__init__()
@@ -211,8 +211,8 @@ def live_budget_spend(gateway) -> dict[str, int]:
     """What the enforcing counters (in-process or Redis) hold per budget name, micro-USD."""
     from asgiref.sync import async_to_sync
 
+    from routing.pipeline.workspace_routing import workspace_routing
     from routing.reliability import budget_ledger
-    from routing.workspace_routing import workspace_routing
 
     async def read():
         routing = await workspace_routing(gateway.workspace.pk)

@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from providers.adapters.base import JSON, StreamChunk, UpstreamError
-from routing.call_log import CallLog
-from routing.errors import ApiError, invalid
-from routing.shapes.base import ApiShape
-from routing.shapes.openai import upstream_failure
-from routing.validation import chat_body_validate
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.errors import ApiError, invalid
+from routing.pipeline.shapes.base import ApiShape
+from routing.pipeline.shapes.openai import upstream_failure
+from routing.pipeline.validation import chat_body_validate
 
 STOP_REASONS = {
     "stop": "end_turn",

@@ -2,7 +2,7 @@
 
     authenticate -> admit -> route -> call with fallback -> stream -> record
 
-Each step lives in its own module (routing.auth, .admission, .candidates, .calling,
+Each step lives in its own module (routing.pipeline.auth, .admission, .candidates, .calling,
 .streaming, .usage); this file only puts them in order. Browser chat, playground, evals,
 agents and RAG call ``chat``/``chat_stream``/``embed`` here, never an adapter.
 """
@@ -15,16 +15,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from analytics.models import UsageSource
 from providers.adapters.base import JSON
-from routing.admission import admitted_candidates
-from routing.auth import Caller, authenticate
-from routing.call_log import CallLog
-from routing.calling import call_with_fallback, embed_with_fallback, stream_with_fallback
-from routing.errors import ApiError
-from routing.shapes import OPENAI, ApiShape
-from routing.shapes.base import json_response
-from routing.streaming import accounted, recorded, sse_response
-from routing.usage import completion_tokens_note, embedding_tokens_note, usage_record
-from routing.validation import body_json, embeddings_body_validate
+from routing.pipeline.admission import admitted_candidates
+from routing.pipeline.auth import Caller, authenticate
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.calling import call_with_fallback, embed_with_fallback, stream_with_fallback
+from routing.pipeline.errors import ApiError
+from routing.pipeline.record import completion_tokens_note, embedding_tokens_note, usage_record
+from routing.pipeline.shapes import OPENAI, ApiShape
+from routing.pipeline.shapes.base import json_response
+from routing.pipeline.streaming import accounted, recorded, sse_response
+from routing.pipeline.validation import body_json, embeddings_body_validate
 from workspaces.access import Actor
 from workspaces.roles import Permission
 

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from providers.adapters.base import Target
-from routing.auth import Caller
-from routing.errors import ApiError, database_unavailable
-from routing.local_cache import LocalTTLCache
+from routing.pipeline.auth import Caller
+from routing.pipeline.errors import ApiError, database_unavailable
+from routing.pipeline.local_cache import LocalTTLCache
 
 MILLION = Decimal(1_000_000)
 

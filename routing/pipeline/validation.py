@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from providers.adapters.base import JSON
-from routing.errors import ApiError, invalid
+from routing.pipeline.errors import ApiError, invalid
 
 MAX_BODY_BYTES: int = getattr(settings, "HUB_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 ROLES = {"system", "developer", "user", "assistant", "tool", "function"}

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
 
-from routing.errors import ApiError, database_unavailable
-from routing.local_cache import LocalTTLCache
+from routing.pipeline.errors import ApiError, database_unavailable
+from routing.pipeline.local_cache import LocalTTLCache
 from workspaces import api_keys
 from workspaces.access import SCOPE_PERMISSIONS, Actor
 from workspaces.roles import Permission, role_allows

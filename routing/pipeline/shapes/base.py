@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from django.http import HttpResponse
 
 from providers.adapters.base import JSON, StreamChunk
-from routing.call_log import CallLog
-from routing.errors import ApiError
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.errors import ApiError
 
 
 class ApiShape(ABC):

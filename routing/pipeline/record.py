@@ -6,8 +6,8 @@ from typing import Any
 
 from analytics.recorder import usage_recorder
 from providers.adapters.base import JSON
-from routing.call_log import CallLog
-from routing.tokens import tokens_in_completion, tokens_in_input, tokens_in_messages
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.tokens import tokens_in_completion, tokens_in_input, tokens_in_messages
 
 
 def usage_row(log: CallLog) -> dict[str, Any] | None:
@@ -48,7 +48,7 @@ def usage_row(log: CallLog) -> dict[str, Any] | None:
 
 async def usage_record(log: CallLog) -> None:
     """Queue the call's record; waits (off the event loop) only when the buffer is full."""
-    from routing.admission import admission_settle
+    from routing.pipeline.admission import admission_settle
 
     log.finish()
     await admission_settle(log)
@@ -59,7 +59,7 @@ async def usage_record(log: CallLog) -> None:
 
 def usage_record_nowait(log: CallLog) -> None:
     """For ``finally`` blocks of cancelled streams, which must not await."""
-    from routing.admission import admission_settle_soon
+    from routing.pipeline.admission import admission_settle_soon
 
     admission_settle_soon(log)
     row = usage_row(log)

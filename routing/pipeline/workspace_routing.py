@@ -11,9 +11,9 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 
-from routing.candidates import Candidate, candidate_from_entry
-from routing.errors import database_unavailable
-from routing.local_cache import LocalTTLCache
+from routing.pipeline.candidates import Candidate, candidate_from_entry
+from routing.pipeline.errors import database_unavailable
+from routing.pipeline.local_cache import LocalTTLCache
 from routing.reliability import Budget, Period, ScopeKind, micro_usd
 from routing.strategies import candidate as strategy
 from routing.strategies.decide import Route

@@ -16,10 +16,10 @@ from typing import Any
 from django.conf import settings
 
 from providers.adapters.base import JSON, ProviderAdapter, StreamChunk, UpstreamError
-from routing.call_log import CallLog
-from routing.candidates import Candidate
-from routing.errors import ApiError, api_error_from_upstream
-from routing.live_stats import call_ended, call_started
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.candidates import Candidate
+from routing.pipeline.errors import ApiError, api_error_from_upstream
+from routing.pipeline.live_stats import call_ended, call_started
 from routing.reliability import (
     FailureAction,
     RetryPolicy,
@@ -147,7 +147,7 @@ async def _attempts(
 
 
 async def _budget_refusal(log: CallLog, candidate: Candidate) -> ApiError | None:
-    """Move the call's budget hold (routing.budget_hold) to ``candidate``'s provider; the
+    """Move the call's budget hold (routing.pipeline.budget_hold) to ``candidate``'s provider; the
     error to skip it with when that provider's budget is spent."""
     hold = log.admission.hold if log.admission is not None else None
     return None if hold is None else await hold.move_to(candidate)

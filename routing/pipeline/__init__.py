@@ -1,0 +1,12 @@
+"""The /v1 call path: every model call, from the API or from inside the hub, runs the steps
+that ``spine`` puts in order. Features call ``chat``, ``chat_stream`` and ``embed`` here and
+never an adapter; ``views`` and ``urls`` serve the same steps as /v1.
+
+Dependencies run one way: ``spine`` -> the steps (``auth``, ``admission``, ``route``,
+``calling``, ``streaming``, ``record``) -> ``call_log``, ``workspace_routing``, ``errors``,
+``tokens``, ``validation``; ``shapes`` translate the wire formats at the edges.
+"""
+
+from routing.pipeline.spine import chat, chat_stream, embed
+
+__all__ = ["chat", "chat_stream", "embed"]

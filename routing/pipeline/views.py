@@ -1,0 +1,72 @@
+"""/v1 views: thin async wrappers around routing.pipeline."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from routing import selectors
+from routing.pipeline import spine
+from routing.pipeline.auth import Caller, authenticate
+from routing.pipeline.call_log import CallLog
+from routing.pipeline.errors import ApiError
+from routing.pipeline.shapes import ANTHROPIC, OPENAI
+from routing.pipeline.shapes.base import json_response
+from workspaces.roles import Permission
+
+
+@csrf_exempt
+@require_POST
+async def chat_completions(request: HttpRequest) -> HttpResponseBase:
+    return await spine.api_chat(request, OPENAI)
+
+
+@csrf_exempt
+@require_POST
+async def messages(request: HttpRequest) -> HttpResponseBase:
+    return await spine.api_chat(request, ANTHROPIC)
+
+
+@csrf_exempt
+@require_POST
+async def embeddings(request: HttpRequest) -> HttpResponse:
+    return await spine.api_embeddings(request)
+
+
+@require_GET
+async def model_list(request: HttpRequest) -> HttpResponse:
+    log = CallLog(source="api", endpoint="models")
+    try:
+        caller = await _model_reader(request)
+        models = await sync_to_async(selectors.model_list)(caller=caller)
+    except ApiError as error:
+        return OPENAI.error_response(error, log)
+    return json_response({"object": "list", "data": models}, log=log)
+
+
+@require_GET
+async def model_detail(request: HttpRequest, model_id: str) -> HttpResponse:
+    log = CallLog(source="api", endpoint="models")
+    try:
+        caller = await _model_reader(request)
+        model = await sync_to_async(selectors.model_get)(caller=caller, model_id=model_id)
+        if model is None:
+            raise ApiError(
+                f"The model {model_id!r} does not exist in this workspace.",
+                status=404, code="model_not_found", param="model",
+            )  # fmt: skip
+    except ApiError as error:
+        return OPENAI.error_response(error, log)
+    return json_response(model, log=log)
+
+
+async def _model_reader(request: HttpRequest) -> Caller:
+    """Keys with the inference scope list what they may call; read-scoped keys may look too."""
+    try:
+        return await authenticate(request, permission=Permission.USE_MODELS)
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        return await authenticate(request, permission=Permission.VIEW)
