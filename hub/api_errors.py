@@ -1,4 +1,5 @@
-"""Every REST error in OpenAI's error shape: {"error": {"message", "type", "code", "param"}}."""
+"""Every REST error in the error body /v1 answers with (routing.pipeline.errors.error_body):
+{"error": {"message", "type", "code", "param"}}."""
 
 from __future__ import annotations
 
@@ -11,36 +12,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-ERROR_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    405: "invalid_request_error",
-    409: "conflict_error",
-    413: "invalid_request_error",
-    415: "invalid_request_error",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-}
-
-
-def error_body(
-    message: str,
-    *,
-    status_code: int,
-    code: str | None = None,
-    param: str | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    error = {
-        "message": message,
-        "type": ERROR_TYPES.get(status_code, "api_error"),
-        "code": code,
-        "param": param,
-    }
-    error.update(extra)
-    return {"error": error}
+from routing.pipeline.errors import error_body
 
 
 def _first_message(detail: Any) -> tuple[str | None, str]:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import render
 from django.template import loader
 
-from hub.api_errors import error_body
+from routing.pipeline.errors import error_body
 
 API_PREFIXES = ("/api/", "/v1/")
 

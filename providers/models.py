@@ -79,6 +79,11 @@ class Provider(models.Model):
             Credential.objects.filter(pk=self.credential_id).update(last_used_at=timezone.now())
 
 
+def model_label(provider_slug: str, model: str) -> str:
+    """How a deployment is addressed everywhere (API, pages, records): ``<provider slug>/<model>``."""
+    return f"{provider_slug}/{model}"
+
+
 class ModelSource(models.TextChoices):
     SYNCED = "synced", "Synced from the provider"
     MANUAL = "manual", "Added by hand"
@@ -125,7 +130,11 @@ class ProviderModel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider.slug}/{self.name}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return model_label(self.provider.slug, self.name)
 
 
 class LocalModelFile(models.Model):

@@ -17,15 +17,15 @@ from django.utils import timezone
 from analytics.models import UsageRecord
 from analytics.selectors import UsageFilters, usage_list
 from routing.models import BudgetScope, SpendBudget
+from routing.reliability.budgets import BudgetState, budget_state
 from routing.reliability.periods import Period, period_bounds
 from workspaces.models import Workspace
 
-BudgetState = str  # "ok" | "soft" | "hard"
-
 
 @dataclass(frozen=True)
-class BudgetStatus:
-    """A budget, its spend this period and where that stands against its limits."""
+class BudgetSpend:
+    """A budget, what the usage records say it spent this period, and where that stands
+    against its limits (by the same rule as the live counters, with nothing in flight)."""
 
     budget: SpendBudget
     spent: Decimal
@@ -34,12 +34,11 @@ class BudgetStatus:
 
     @property
     def state(self) -> BudgetState:
-        hard, soft = self.budget.hard_limit_usd, self.budget.soft_limit_usd
-        if hard is not None and self.spent >= hard:
-            return "hard"
-        if soft is not None and self.spent >= soft:
-            return "soft"
-        return "ok"
+        return budget_state(
+            spent=self.spent,
+            hard_limit=self.budget.hard_limit_usd,
+            soft_limit=self.budget.soft_limit_usd,
+        )
 
     @property
     def full_scale(self) -> Decimal:
@@ -82,16 +81,14 @@ def budget_records(budget: SpendBudget, *, start: datetime, end: datetime) -> Qu
     return records
 
 
-def budget_status(budget: SpendBudget, *, at: datetime | None = None) -> BudgetStatus:
+def budget_spend(budget: SpendBudget, *, at: datetime | None = None) -> BudgetSpend:
     start, end = period_bounds(Period(budget.period), at or timezone.now())
     spent = (
         budget_records(budget, start=start, end=end)
         .order_by()
         .aggregate(total=Sum("cost_usd"))["total"]
     )
-    return BudgetStatus(
-        budget=budget, spent=Decimal(spent or 0), period_start=start, period_end=end
-    )
+    return BudgetSpend(budget=budget, spent=Decimal(spent or 0), period_start=start, period_end=end)
 
 
 def budget_list(*, workspace: Workspace) -> QuerySet[SpendBudget]:
@@ -100,11 +97,11 @@ def budget_list(*, workspace: Workspace) -> QuerySet[SpendBudget]:
     )
 
 
-def budget_status_list(
+def budget_spend_list(
     *, workspace: Workspace, enabled_only: bool = False, at: datetime | None = None
-) -> list[BudgetStatus]:
+) -> list[BudgetSpend]:
     """One status per budget of ``workspace`` (a sum query each: workspaces hold few)."""
     budgets = budget_list(workspace=workspace)
     if enabled_only:
         budgets = budgets.filter(enabled=True)
-    return [budget_status(budget, at=at) for budget in budgets]
+    return [budget_spend(budget, at=at) for budget in budgets]

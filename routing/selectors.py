@@ -1,29 +1,27 @@
-"""Reads for /v1/models: the catalog entries a caller may use, scoped to its workspace."""
+"""Reads for /v1/models and the model pickers: the catalog entries and aliases an actor may
+use, scoped to its workspace."""
 
 from __future__ import annotations
 
 from providers.adapters.base import JSON
-from routing.pipeline.auth import Caller
+from providers.models import ProviderModel
+from routing.models import ModelAlias
+from workspaces.access import Actor
 
 
-def model_list(*, caller: Caller) -> list[JSON]:
-    """Sync: enabled models of enabled providers in the caller's workspace, OpenAI-shaped."""
-    from providers.models import ProviderModel
-
+def model_list(*, actor: Actor) -> list[JSON]:
+    """Sync: enabled models of enabled providers in the actor's workspace, OpenAI-shaped."""
     entries = (
-        ProviderModel.objects.filter(
-            workspace_id=caller.workspace_id, enabled=True, provider__enabled=True
-        )
+        ProviderModel.objects.for_workspace(actor.workspace)
+        .filter(enabled=True, provider__enabled=True)
         .select_related("provider")
         .order_by("provider__priority", "provider__slug", "name")
     )
-    return [model_json(entry) for entry in entries] + alias_list(caller=caller)
+    return [model_json(entry) for entry in entries] + alias_list(actor=actor)
 
 
-def alias_list(*, caller: Caller) -> list[JSON]:
+def alias_list(*, actor: Actor) -> list[JSON]:
     """The workspace's aliases, usable as model names like any provider/model."""
-    from routing.models import ModelAlias
-
     return [
         {
             "id": alias.name,
@@ -34,20 +32,20 @@ def alias_list(*, caller: Caller) -> list[JSON]:
             "candidates": [c["model"] for c in alias.candidates],
             "description": alias.description,
         }
-        for alias in ModelAlias.objects.filter(workspace_id=caller.workspace_id, enabled=True)
+        for alias in ModelAlias.objects.for_workspace(actor.workspace).filter(enabled=True)
     ]
 
 
-def model_get(*, caller: Caller, model_id: str) -> JSON | None:
-    return next((m for m in model_list(caller=caller) if m["id"] == model_id), None)
+def model_get(*, actor: Actor, model_id: str) -> JSON | None:
+    return next((m for m in model_list(actor=actor) if m["id"] == model_id), None)
 
 
-def model_json(entry) -> JSON:
+def model_json(entry: ProviderModel) -> JSON:
     def price(value) -> float | None:
         return None if value is None else float(value)
 
     return {
-        "id": f"{entry.provider.slug}/{entry.name}",
+        "id": entry.label,
         "object": "model",
         "created": int(entry.synced_at.timestamp()) if entry.synced_at else 0,
         "owned_by": entry.provider.slug,

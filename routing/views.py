@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from routing import services
-from routing.budget_spend import budget_status_list
+from routing.budget_spend import budget_spend_list
 from routing.config_text import rule_conditions
 from routing.forms import AliasForm, BudgetForm, RuleForm
 from routing.models import ModelAlias, RoutingRule, SpendBudget
@@ -53,7 +53,7 @@ class BudgetListView(WorkspacePageView):
     template_name = "routing/budgets.html"
 
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        return self.render_page({"statuses": budget_status_list(workspace=self.actor.workspace)})
+        return self.render_page({"statuses": budget_spend_list(workspace=self.actor.workspace)})
 
 
 class _ConfigPage(WorkspacePageView):

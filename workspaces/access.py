@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import User
 
@@ -28,13 +29,15 @@ def scopes_allowed_for_role(role: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Actor:
-    """A user acting in a workspace, through a session (``scopes`` is None) or an API key."""
+    """A user acting in a workspace, through a session (``scopes`` is None) or an API key.
+    The one permission rule: the role's permissions, narrowed by the key's scopes."""
 
     user: User
     workspace: Workspace
     role: str
     scopes: frozenset[str] | None = None
     api_key_id: int | None = None
+    expires_at: datetime | None = None  # the key's expiry; None for sessions and open keys
     _granted: frozenset[Permission] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -48,3 +51,6 @@ class Actor:
 
     def can(self, permission: Permission) -> bool:
         return permission in self._granted
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now

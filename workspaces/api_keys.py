@@ -3,21 +3,36 @@
 Keys carry 256 bits of randomness, so a single SHA-256 is the right digest: a slow
 password hasher adds milliseconds to every call and no security for random secrets.
 Lookups are cached (shared through Redis when configured) and invalidated on revoke.
+``actor_for_key`` is the one way from a raw key to who acts with it, for /v1 and REST alike.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
+
+from workspaces.access import Actor
+from workspaces.models import ApiKey, Membership, Workspace
 
 KEY_PREFIX = "hub-"
 CACHE_SECONDS = 60
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_from_headers(headers: Mapping[str, str]) -> str | None:
+    """The raw key a request carries: ``Authorization: Bearer hub-…``, or ``x-api-key`` as
+    Anthropic's SDK sends it."""
+    scheme, _, token = headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return headers.get("x-api-key") or None
 
 
 def generate_key() -> str:
@@ -68,8 +83,6 @@ def key_record_lookup(raw_key: str) -> KeyRecord | None:
 
 
 def _load_record(key_hash: str) -> KeyRecord | None:
-    from workspaces.models import ApiKey, Membership
-
     api_key = ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True).first()
     if api_key is None:
         return None
@@ -94,7 +107,26 @@ def key_record_forget(key_hash: str) -> None:
 
 def key_mark_used(record: KeyRecord) -> None:
     """Record use at most once a minute per key: a write per request would be the bottleneck."""
-    from workspaces.models import ApiKey
-
     if cache.add(f"hub:apikey-used:{record.api_key_id}", 1, LAST_USED_RESOLUTION.seconds):
         ApiKey.objects.filter(pk=record.api_key_id).update(last_used_at=timezone.now())
+
+
+def actor_for_key(raw_key: str) -> Actor | None:
+    """Who acts with ``raw_key``: its creator, in its workspace, with its scopes; None when the
+    key is unknown, revoked or expired, or its owner left or was deactivated. Marks it used."""
+    record = key_record_lookup(raw_key)
+    if record is None:
+        return None
+    user = User.objects.filter(pk=record.user_id, is_active=True).first()
+    workspace = Workspace.objects.filter(pk=record.workspace_id).first()
+    if user is None or workspace is None:
+        return None
+    key_mark_used(record)
+    return Actor(
+        user=user,
+        workspace=workspace,
+        role=record.role,
+        scopes=record.scopes,
+        api_key_id=record.api_key_id,
+        expires_at=record.expires_at,
+    )

@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from workspaces.access import Actor
-from workspaces.api_keys import KeyRecord
 from workspaces.models import ApiKey, Invitation, Membership, Workspace
 from workspaces.roles import Permission
 
@@ -28,16 +27,6 @@ def actor_for_session(*, user: User, workspace_slug: str) -> Actor:
     if membership is None:
         raise Http404("No such workspace.")
     return Actor(user=user, workspace=membership.workspace, role=membership.role)
-
-
-def actor_for_key(*, record: KeyRecord, user: User, workspace: Workspace) -> Actor:
-    return Actor(
-        user=user,
-        workspace=workspace,
-        role=record.role,
-        scopes=record.scopes,
-        api_key_id=record.api_key_id,
-    )
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:

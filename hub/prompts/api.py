@@ -17,7 +17,6 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hub.api_errors import error_body
 from hub.prompts import selectors, services
 from hub.prompts.exchange import MAX_IMPORT_BYTES, prompts_export, prompts_import
 from hub.prompts.models import PromptTemplate, PromptVersion
@@ -35,6 +34,7 @@ from hub.prompts.serializers import (
     PromptVersionSerializer,
     RenderedPromptSerializer,
 )
+from routing.pipeline.errors import error_body
 from workspaces.api.base import WorkspaceScopedListView, WorkspaceScopedView
 from workspaces.roles import Permission
 

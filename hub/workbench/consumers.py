@@ -23,7 +23,8 @@ from analytics.models import UsageSource
 from hub.workbench import chat_turns, playground_runs
 from hub.workbench.generation import Event, generations
 from hub.workbench.persistence import MessageSink, SlotSink
-from hub.workbench.selectors import NAMING_METRICS, message_json
+from hub.workbench.results import NAMING_FIELDS
+from hub.workbench.selectors import message_json
 from routing.pipeline.errors import ApiError
 from workspaces.access import Actor
 from workspaces.roles import Permission
@@ -71,7 +72,7 @@ class WorkbenchConsumer(AsyncJsonWebsocketConsumer):
         if event["type"] == "routed":
             return
         if event["type"] == "done":
-            metrics = {k: v for k, v in event["metrics"].items() if k not in NAMING_METRICS}
+            metrics = {k: v for k, v in event["metrics"].items() if k not in NAMING_FIELDS}
             event = {**event, "metrics": metrics}
         self.deliver(event)
 

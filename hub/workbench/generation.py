@@ -19,15 +19,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Protocol
 
 from django.conf import settings
 
+from hub.workbench.results import GenerationResult
 from routing.pipeline import chat_stream
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError
-from routing.pipeline.tokens import tokens_in_messages
+from routing.pipeline.tokens import tokens_in_text
 from workspaces.access import Actor
 
 logger = logging.getLogger(__name__)
@@ -45,36 +45,12 @@ def heartbeat_every() -> float:
 
 @dataclass
 class Outcome:
-    """How a generation ended, with the numbers of its usage record."""
+    """How a generation ended: its text, and the numbers of its usage record."""
 
     status: str  # a GenerationStatus value
     text: str
     error: str = ""
-    provider_slug: str = ""
-    upstream_model: str = ""
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: Decimal = Decimal(0)
-    latency_ms: int | None = None
-    ttft_ms: int | None = None
-    tokens_per_second: float | None = None
-    route_reason: str = ""
-    request_id: str = ""
-
-    def metrics(self) -> dict[str, Any]:
-        """JSON-ready numbers for the page (and a playground slot's ``metrics``)."""
-        return {
-            "provider_slug": self.provider_slug,
-            "upstream_model": self.upstream_model,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "cost_usd": f"{self.cost_usd:f}",
-            "latency_ms": self.latency_ms,
-            "ttft_ms": self.ttft_ms,
-            "tokens_per_second": self.tokens_per_second,
-            "route_reason": self.route_reason,
-            "request_id": self.request_id,
-        }
+    result: GenerationResult = field(default_factory=GenerationResult)
 
 
 class Sink(Protocol):
@@ -98,9 +74,7 @@ class Generation:
     pieces: list[str] = field(default_factory=list)
     log: CallLog | None = None
     task: asyncio.Task[None] | None = None
-    started: float = field(default_factory=time.perf_counter)
-    first_token_at: float | None = None
-    prompt_tokens: int = 0
+    output_estimate: int = 0  # tokens so far, counted as they come (the provider counts last)
     finishing: bool = False
     saving: asyncio.Task[None] | None = None
     beat_at: float | None = None  # perf_counter of the last write that refreshed the heartbeat
@@ -114,7 +88,10 @@ class Generation:
     def snapshot(self) -> Event:
         """Everything streamed so far, for a socket that attaches mid-way; token events
         numbered up to ``n`` are already in it."""
-        return {"type": "snapshot", "key": self.key, "text": self.text, "n": len(self.pieces)}
+        return {
+            "type": "snapshot", "key": self.key, "text": self.text, "n": len(self.pieces),
+            "output_tokens": self.output_estimate,
+        }  # fmt: skip
 
     def emit(self, event: Event) -> None:
         for subscriber in list(self.subscribers):
@@ -125,27 +102,25 @@ class Generation:
                 self.subscribers.remove(subscriber)
 
     def token_event(self, delta: str) -> Event:
-        now = time.perf_counter()
-        if self.first_token_at is None:
-            self.first_token_at = now
-        started = self.log.started if self.log else self.started  # as the usage record counts
-        n = len(self.pieces)
+        """The next piece of text, with the call's time so far, time to first token and
+        running cost, all as the call's log (and so its usage record) counts them."""
+        self.output_estimate += tokens_in_text(delta)
+        log = self.log
+        assert log is not None, "tokens come from a call"
         event: Event = {
             "type": "token",
             "key": self.key,
             "text": delta,
-            "n": n,
-            "ms": round((now - started) * 1000, 1),
-            "ttft_ms": round((self.first_token_at - started) * 1000),
+            "n": len(self.pieces),
+            "output_tokens": self.output_estimate,
+            "ms": round(log.latency_ms, 1),
+            "ttft_ms": None if log.ttft_ms is None else round(log.ttft_ms),
             # Wall-clock ms when the hub got the token: a page on the same machine can tell
             # how long the token took from the provider to the screen.
             "at": round(time.time() * 1000, 1),
         }
-        candidate = self.log.candidate if self.log else None
-        if candidate is not None:
-            event["cost_usd"] = (
-                f"{candidate.cost_usd(input_tokens=self.prompt_tokens, output_tokens=n):f}"
-            )
+        if log.deployment is not None:
+            event["cost_usd"] = f"{log.cost_for(log.prompt_tokens, self.output_estimate):f}"
         return event
 
 
@@ -221,7 +196,6 @@ class Generations:
         self, generation: Generation, actor: Actor, body: dict[str, Any], source: str
     ) -> None:
         status, error = "complete", ""
-        generation.prompt_tokens = tokens_in_messages(body.get("messages") or [])
         saved_at = time.perf_counter()
         generation.keeping_alive = asyncio.create_task(_keep_alive(generation))
 
@@ -239,7 +213,7 @@ class Generations:
                 delta = _content_of(chunk)
                 if not delta:
                     continue
-                first = generation.first_token_at is None
+                first = not generation.pieces
                 event = generation.token_event(delta)
                 generation.pieces.append(delta)
                 if first:
@@ -292,7 +266,7 @@ class Generations:
                 "status": outcome.status,
                 "error": outcome.error,
                 "text": outcome.text,
-                "metrics": outcome.metrics(),
+                "metrics": outcome.result.to_json(),
             }
         )
 
@@ -328,42 +302,18 @@ def _content_of(chunk: dict[str, Any]) -> str:
 def _routed_event(generation: Generation) -> Event:
     """Which deployment is answering; blind playground runs keep this from the page."""
     log = generation.log
-    candidate = log.candidate if log else None
+    result = GenerationResult.from_call(log) if log else GenerationResult()
     return {
         "type": "routed",
         "key": generation.key,
-        "provider_slug": candidate.provider_slug if candidate else "",
-        "upstream_model": candidate.model_name if candidate else "",
-        "route_reason": log.route_reason if log else "",
+        **{name: result.to_json()[name] for name in ("answered_by", "route_reason")},
     }
 
 
 def _outcome(generation: Generation, status: str, error: str) -> Outcome:
     log = generation.log
-    text = generation.text
-    if log is None:
-        return Outcome(status=status, text=text, error=error)
-    candidate = log.candidate
-    ttft = log.ttft_ms
-    rate = None
-    if generation.first_token_at is not None and log.output_tokens:
-        seconds = (log.finished or time.perf_counter()) - generation.first_token_at
-        rate = round(log.output_tokens / seconds, 1) if seconds > 0 else None
-    return Outcome(
-        status=status,
-        text=text,
-        error=error,
-        provider_slug=candidate.provider_slug if candidate else "",
-        upstream_model=candidate.model_name if candidate else "",
-        input_tokens=log.input_tokens,
-        output_tokens=log.output_tokens,
-        cost_usd=log.cost_usd,
-        latency_ms=round(log.latency_ms),
-        ttft_ms=None if ttft is None else round(ttft),
-        tokens_per_second=rate,
-        route_reason=log.route_reason[:300],
-        request_id=log.request_id,
-    )
+    result = GenerationResult.from_call(log) if log else GenerationResult()
+    return Outcome(status=status, text=generation.text, error=error, result=result)
 
 
 generations = Generations()

@@ -66,7 +66,8 @@ class MessageRole(models.TextChoices):
 
 class Message(models.Model):
     """A node of the conversation tree; siblings (same parent) are alternative branches.
-    Assistant messages carry what answered and what it cost, copied from the usage record."""
+    Assistant messages carry what answered and what it cost, copied from the usage record:
+    the columns from ``provider_slug`` to ``request_id`` are a ``GenerationResult``."""
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
@@ -84,6 +85,7 @@ class Message(models.Model):
     cost_usd = models.DecimalField(max_digits=16, decimal_places=8, default=0)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     ttft_ms = models.PositiveIntegerField(null=True, blank=True)
+    tokens_per_second = models.FloatField(null=True, blank=True)
     route_reason = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(

@@ -75,19 +75,12 @@ def message_finish(message_id: int, outcome: Outcome) -> None:
             content=outcome.text,
             status=outcome.status,
             error=outcome.error,
-            provider_slug=outcome.provider_slug,
-            upstream_model=outcome.upstream_model,
-            input_tokens=outcome.input_tokens,
-            output_tokens=outcome.output_tokens,
-            cost_usd=outcome.cost_usd,
-            latency_ms=outcome.latency_ms,
-            ttft_ms=outcome.ttft_ms,
-            route_reason=outcome.route_reason,
-            request_id=outcome.request_id,
+            **outcome.result.message_fields(),
         )
         if updated:
             Conversation.objects.filter(messages__pk=message_id).update(
-                total_cost_usd=F("total_cost_usd") + outcome.cost_usd, updated_at=timezone.now()
+                total_cost_usd=F("total_cost_usd") + outcome.result.cost_usd,
+                updated_at=timezone.now(),
             )
 
 
@@ -108,5 +101,5 @@ def slot_finish(slot_id: int, outcome: Outcome) -> None:
         output=outcome.text,
         status=outcome.status,
         error=outcome.error,
-        metrics=outcome.metrics(),
+        metrics=outcome.result.to_json(),
     )

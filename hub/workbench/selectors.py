@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from hub.workbench.models import Conversation, Message, PlaygroundRun, PlaygroundSlot
+from hub.workbench.results import NAMING_FIELDS, GenerationResult
+from routing.selectors import model_list
 from workspaces.access import Actor
 
 
@@ -53,15 +55,7 @@ def message_json(message: Message) -> dict[str, Any]:
         "status": message.status,
         "error": message.error,
         "model": message.model,
-        "provider_slug": message.provider_slug,
-        "upstream_model": message.upstream_model,
-        "input_tokens": message.input_tokens,
-        "output_tokens": message.output_tokens,
-        "cost_usd": f"{message.cost_usd:f}",
-        "latency_ms": message.latency_ms,
-        "ttft_ms": message.ttft_ms,
-        "route_reason": message.route_reason,
-        "request_id": message.request_id,
+        **GenerationResult.of_message(message).to_json(),
     }
 
 
@@ -81,12 +75,9 @@ def conversation_json(conversation: Conversation) -> dict[str, Any]:
 
 def model_choices(*, actor: Actor) -> list[dict[str, str]]:
     """Chat-capable models and aliases the actor may pick, as /v1/models lists them."""
-    from routing.pipeline.auth import Caller
-    from routing.selectors import model_list
-
     return [
         {"id": entry["id"], "owned_by": entry["owned_by"]}
-        for entry in model_list(caller=Caller.from_actor(actor))
+        for entry in model_list(actor=actor)
         if not entry.get("is_embedding")
     ]
 
@@ -107,9 +98,6 @@ def slot_get(*, actor: Actor, slot_id: int) -> PlaygroundSlot:
     )
 
 
-NAMING_METRICS = frozenset({"provider_slug", "upstream_model", "route_reason"})
-
-
 def slot_json(slot: PlaygroundSlot, *, revealed: bool) -> dict[str, Any]:
     """A blind run's slot says nothing about its model until the run is revealed."""
     data: dict[str, Any] = {
@@ -120,7 +108,7 @@ def slot_json(slot: PlaygroundSlot, *, revealed: bool) -> dict[str, Any]:
         "output": slot.output,
         "status": slot.status,
         "error": slot.error,
-        "metrics": {k: v for k, v in slot.metrics.items() if revealed or k not in NAMING_METRICS},
+        "metrics": {k: v for k, v in slot.metrics.items() if revealed or k not in NAMING_FIELDS},
     }
     if revealed:
         data["model"] = slot.model

@@ -21,6 +21,7 @@ from hub.workbench.models import (
     Vote,
     VoteKind,
 )
+from hub.workbench.results import GenerationResult
 from hub.workbench.selectors import message_path
 from workspaces.access import Actor
 
@@ -325,7 +326,6 @@ def conversation_from_slot(*, actor: Actor, slot: PlaygroundSlot) -> Conversatio
         parent = Message.objects.create(
             conversation=conversation, parent=parent, role=turn["role"], content=turn["content"]
         )
-    metrics = slot.metrics
     answer = Message.objects.create(
         conversation=conversation,
         parent=parent,
@@ -334,15 +334,7 @@ def conversation_from_slot(*, actor: Actor, slot: PlaygroundSlot) -> Conversatio
         model=slot.model,
         status=slot.status,
         error=slot.error,
-        provider_slug=metrics.get("provider_slug", ""),
-        upstream_model=metrics.get("upstream_model", ""),
-        input_tokens=metrics.get("input_tokens") or 0,
-        output_tokens=metrics.get("output_tokens") or 0,
-        cost_usd=Decimal(str(metrics.get("cost_usd") or 0)),
-        latency_ms=metrics.get("latency_ms"),
-        ttft_ms=metrics.get("ttft_ms"),
-        route_reason=metrics.get("route_reason", ""),
-        request_id=metrics.get("request_id", ""),
+        **GenerationResult.from_json(slot.metrics).message_fields(),
     )
     conversation.active_leaf = answer
     conversation.total_cost_usd = answer.cost_usd

@@ -1,10 +1,12 @@
-"""Admit step: may this call go ahead, and against which limits and budgets is it counted?
+"""Admit, reserve and settle: may this call go ahead, what does it hold while it runs, and
+what does it give back when it ends?
 
-Rate limits (per key requests/min and tokens/min) and the workspace's tokens/day quota are
-charged at the estimate before routing and corrected to the actual count afterwards. Budgets
-reserve the estimated cost of the candidate about to be tried (routing.pipeline.budget_hold moves the
-hold when a fallback changes provider) and settle to the real cost when the call ends,
-atomically (Redis when configured), so concurrent calls cannot overshoot a hard limit.
+``admit`` charges the key's rate limits (requests/min, tokens/min) and the workspace's
+tokens/day quota at the estimate, and reads the budgets' state that rules route on.
+``reserve`` holds the estimated cost of the first deployment whose budgets have room
+(routing.pipeline.budget_hold moves the hold when a fallback changes provider), atomically
+(Redis when configured), so concurrent calls cannot overshoot a hard limit. ``settle``
+corrects the limits to the real token count and settles or releases the reservation.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from asgiref.sync import sync_to_async
+
+from analytics.alerts.services import alert_raise
 from providers.adapters.base import JSON
-from routing.pipeline.auth import Caller, require
+from providers.deployments import Deployment
+from routing.pipeline.auth import require
 from routing.pipeline.budget_hold import BudgetHold, budgets_seed
 from routing.pipeline.call_log import CallLog
-from routing.pipeline.candidates import Candidate
 from routing.pipeline.errors import ApiError
-from routing.pipeline.route import route, route_request
-from routing.pipeline.workspace_routing import WorkspaceRouting, workspace_routing
+from routing.pipeline.route import route_request
+from routing.pipeline.workspace_routing import WorkspaceRouting
 from routing.reliability import (
     Admitted,
     BudgetCrossing,
+    BudgetState,
     LimitCharge,
     api_key_limits,
     budget_ledger,
@@ -33,6 +39,8 @@ from routing.reliability import (
     rate_limiter,
     workspace_quota,
 )
+from routing.strategies import RouteRequest
+from workspaces.access import Actor
 from workspaces.roles import Permission
 
 logger = logging.getLogger(__name__)
@@ -48,43 +56,51 @@ class Admission:
     hold: BudgetHold | None = None  # None: no budget applies to this workspace
 
 
-async def admitted_candidates(log: CallLog, body: JSON, *, task: str = "") -> list[Candidate]:
-    """Check limits and budgets, route, reserve; raises ApiError (403, 404, 429, 400)."""
-    caller = log.caller
-    assert caller is not None
-    require(caller, Permission.USE_MODELS)
-    routing = await workspace_routing(caller.workspace_id)
+async def admit(log: CallLog, body: JSON, routing: WorkspaceRouting, *, task: str) -> RouteRequest:
+    """Charge rate limits and quota; the request's routing facts, with the budgets' state.
+    Raises ApiError (403 without use_models, 429 over a limit)."""
+    actor = _actor(log)
+    require(actor, Permission.USE_MODELS)
     everyone = routing.budgets_for(
-        provider_id=None, api_key_id=caller.api_key_id, user_id=caller.user_id
+        provider_id=None, api_key_id=actor.api_key_id, user_id=actor.user.pk
     )
-    state = "ok"
+    state: BudgetState = "ok"
     if everyone:
         await budgets_seed(everyone)
         state = budgets_state(await budget_ledger().status([b.budget for b in everyone]))
-    request = route_request(caller, body, task=task, budget_state=state)
+    request = route_request(actor, body, task=task, budget_state=state)
+    log.prompt_tokens = request.prompt_tokens
     admission = Admission(estimated_tokens=request.tokens_needed)
     log.admission = admission
-    await _admit_limits(admission, caller, routing)
-    candidates = await route(caller=caller, body=body, log=log, routing=routing, request=request)
+    await _admit_limits(admission, actor, routing)
+    return request
+
+
+async def reserve(
+    log: CallLog, deployments: list[Deployment], routing: WorkspaceRouting, request: RouteRequest
+) -> None:
+    """Hold the estimated cost against the budgets of the first deployment with room; 429
+    when a workspace, key or user budget is spent, or every provider's is."""
     if not routing.budgets:
-        return candidates
-    admission.hold = BudgetHold(
-        routing=routing, api_key_id=caller.api_key_id, user_id=caller.user_id,
+        return
+    actor = _actor(log)
+    hold = BudgetHold(
+        routing=routing, api_key_id=actor.api_key_id, user_id=actor.user.pk,
         prompt_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
     )  # fmt: skip
-    await admission.hold.reserve_first_fundable(candidates)
-    return candidates
+    log.admission.hold = hold
+    await hold.reserve_first_fundable(deployments)
 
 
-async def _admit_limits(admission: Admission, caller: Caller, routing: WorkspaceRouting) -> None:
-    rpm, tpm = routing.key_limits.get(caller.api_key_id or 0, (None, None))
+async def _admit_limits(admission: Admission, actor: Actor, routing: WorkspaceRouting) -> None:
+    rpm, tpm = routing.key_limits.get(actor.api_key_id or 0, (None, None))
     charges = [
         *api_key_limits(
-            key_id=caller.api_key_id or 0, requests_per_minute=rpm, tokens_per_minute=tpm,
+            key_id=actor.api_key_id or 0, requests_per_minute=rpm, tokens_per_minute=tpm,
             tokens=admission.estimated_tokens,
         ),
         *workspace_quota(
-            workspace_id=caller.workspace_id, tokens_per_day=routing.tokens_per_day,
+            workspace_id=actor.workspace.pk, tokens_per_day=routing.tokens_per_day,
             tokens=admission.estimated_tokens,
         ),
     ]  # fmt: skip
@@ -99,12 +115,13 @@ async def _admit_limits(admission: Admission, caller: Caller, routing: Workspace
     admission.charges = outcome.charges
 
 
-async def admission_settle(log: CallLog) -> None:
-    """Correct limits to the real token count and settle or release the budget reservation."""
+async def settle(log: CallLog) -> None:
+    """Correct limits to the real token count and settle or release the budget reservation;
+    exactly once per call, and never an error for a call already served."""
     admission: Admission | None = log.admission
     if admission is None:
         return
-    log.admission = None  # settle exactly once
+    log.admission = None
     try:
         actual = log.input_tokens + log.output_tokens
         if admission.charges and actual != admission.estimated_tokens:
@@ -125,16 +142,16 @@ async def admission_settle(log: CallLog) -> None:
         crossings = await budget_ledger().settle(reservation, micro_usd(log.cost_usd))
         for crossing in crossings:
             await _budget_alert(log, crossing, hold.budget_ids.get(crossing.budget))
-    except Exception:  # accounting must never turn a served call into an error
+    except Exception:
         logger.exception("settling limits and budgets for %s failed", log.request_id)
 
 
-def admission_settle_soon(log: CallLog) -> None:
-    """From a ``finally`` that must not await (a cancelled stream): settle in a task."""
+def settle_soon(log: CallLog) -> None:
+    """``settle`` from a ``finally`` that must not await (a cancelled stream), in a task."""
     if log.admission is None:
         return
     try:
-        task = asyncio.get_running_loop().create_task(admission_settle(log))
+        task = asyncio.get_running_loop().create_task(settle(log))
     except RuntimeError:
         return
     _background.add(task)
@@ -143,28 +160,19 @@ def admission_settle_soon(log: CallLog) -> None:
 
 async def _budget_alert(log: CallLog, crossing: BudgetCrossing, budget_id: int | None) -> None:
     """Crossing 50/80/100 % raises one alert per threshold and period (analytics.alerts)."""
-    from asgiref.sync import sync_to_async
-
-    from analytics.alerts import alert_raise
-    from workspaces.models import Workspace
-
-    caller = log.caller
-    assert caller is not None  # only an admitted caller holds a budget reservation
     budget = crossing.budget
     threshold = crossing.thresholds[-1]
     spent = crossing.spent / 1_000_000
+    await sync_to_async(alert_raise)(
+        workspace=_actor(log).workspace,
+        key=f"budget:{budget_id}:{budget.counter_key(datetime.now(UTC))}",
+        state=str(threshold),
+        title=f"Budget {budget.name!r} reached {threshold} %",
+        text=f"The {budget.period.value}ly budget {budget.name!r} has spent ${spent:.2f}.",
+        level="critical" if threshold >= 100 else "warning",
+    )
 
-    def send() -> None:
-        workspace = Workspace.objects.filter(pk=caller.workspace_id).first()
-        if workspace is None:
-            return
-        alert_raise(
-            workspace=workspace,
-            key=f"budget:{budget_id}:{budget.counter_key(datetime.now(UTC))}",
-            state=str(threshold),
-            title=f"Budget {budget.name!r} reached {threshold} %",
-            text=f"The {budget.period.value}ly budget {budget.name!r} has spent ${spent:.2f}.",
-            level="critical" if threshold >= 100 else "warning",
-        )
 
-    await sync_to_async(send)()
+def _actor(log: CallLog) -> Actor:
+    assert log.actor is not None, "only an authenticated call is admitted"
+    return log.actor

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from routing.pipeline.candidates import Candidate
+from providers.deployments import Deployment
 from routing.pipeline.errors import ApiError
 from routing.pipeline.workspace_routing import ScopedBudget, WorkspaceRouting
 from routing.reliability import (
@@ -25,6 +25,11 @@ from routing.reliability import (
 from routing.reliability.periods import seconds_until_period_end
 
 _seeded: set[str] = set()  # budget counters this process has started from the usage records
+
+
+def budgets_seed_forget() -> None:
+    """Seed every budget counter again on next use (the usage records changed under it)."""
+    _seeded.clear()
 
 
 async def budgets_seed(budgets: list[ScopedBudget]) -> None:
@@ -57,20 +62,20 @@ class BudgetHold:
             provider_id=provider_id, api_key_id=self.api_key_id, user_id=self.user_id
         )
 
-    async def reserve_first_fundable(self, candidates: list[Candidate]) -> None:
-        """Reserve for the first candidate whose budgets have room; those before it, on
+    async def reserve_first_fundable(self, deployments: list[Deployment]) -> None:
+        """Reserve for the first deployment whose budgets have room; those before it, on
         providers whose hard budget is spent, are skipped (and noted) when the call is tried.
         429 when a workspace, key or user budget is spent, or every provider's is."""
-        for candidate in candidates:
-            if await self.move_to(candidate) is None:
+        for deployment in deployments:
+            if await self.move_to(deployment) is None:
                 return
         if self.exhausted:
             raise next(iter(self.exhausted.values()))
 
-    async def move_to(self, candidate: Candidate) -> ApiError | None:
-        """Hold the budgets ``candidate`` spends against; the error to skip it with when its
+    async def move_to(self, deployment: Deployment) -> ApiError | None:
+        """Hold the budgets ``deployment`` spends against; the error to skip it with when its
         provider's hard budget is spent. Raises when a workspace, key or user budget is."""
-        provider_id = candidate.provider_id
+        provider_id = deployment.provider_id
         if provider_id in self.exhausted:
             return self.exhausted[provider_id]
         if self.reservation is not None and provider_id == self.provider_id:
@@ -88,7 +93,7 @@ class BudgetHold:
         await budgets_seed(wanted)
         estimate = cost_micro_usd(
             input_tokens=self.prompt_tokens, output_tokens=self.output_tokens,
-            input_price=candidate.input_price, output_price=candidate.output_price,
+            input_price=deployment.input_price, output_price=deployment.output_price,
         )  # fmt: skip
         outcome = await budget_ledger().reserve([b.budget for b in wanted], estimate)
         if isinstance(outcome, Rejection):

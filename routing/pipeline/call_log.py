@@ -1,4 +1,5 @@
-"""The running account of one call: timings, attempts, tokens, outcome; becomes a UsageRecord."""
+"""The running account of one call: who, timings, attempts, tokens, outcome; becomes a
+UsageRecord, and in-hub callers (the workbench) read their numbers from it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from providers.adapters.base import UpstreamError
-from routing.pipeline.auth import Caller
-from routing.pipeline.candidates import Candidate
-from routing.pipeline.errors import ApiError
+from providers.adapters.base import JSON, UpstreamError
+from providers.deployments import Deployment
+from routing.pipeline.errors import ApiError, api_error_from_upstream
+from routing.pipeline.tokens import tokens_in_completion, tokens_in_input, tokens_in_text
+from workspaces.access import Actor
 
 
 @dataclass
@@ -20,13 +22,14 @@ class CallLog:
     endpoint: str = "chat"
     request_id: str = field(default_factory=lambda: "req_" + uuid.uuid4().hex[:24])
     started: float = field(default_factory=time.perf_counter)
-    caller: Caller | None = None
+    actor: Actor | None = None
     model: str = ""
     stream: bool = False
-    candidate: Candidate | None = None
+    deployment: Deployment | None = None  # the one tried last: the one that answered, if any
     attempts: list[dict[str, Any]] = field(default_factory=list)
     upstream_ms: float = 0.0  # time spent waiting on providers, to tell the hub's own overhead
     first_chunk_at: float | None = None
+    prompt_tokens: int = 0  # counted once, when the call is routed: the estimate until usage
     input_tokens: int = 0
     output_tokens: int = 0
     cached_tokens: int = 0
@@ -37,24 +40,35 @@ class CallLog:
     finished: float | None = None
     route_label: str = ""  # x-hub-route
     route_reason: str = ""  # x-hub-route-reason
-    admission: Any = None  # routing.pipeline.admission.Admission while limits and budgets are held
+    admission: Any = None  # routing.pipeline.admission.Admission while limits/budgets are held
 
-    def attempt_started(self, candidate: Candidate) -> float:
-        self.candidate = candidate
+    def attempt_started(self, deployment: Deployment) -> float:
+        self.deployment = deployment
         return time.perf_counter()
 
     def attempt_ended(
-        self, candidate: Candidate, started: float, error: UpstreamError | Exception | None = None
+        self, deployment: Deployment, started: float, error: BaseException | None = None
     ) -> None:
         duration = (time.perf_counter() - started) * 1000
         self.upstream_ms += duration
+        self.attempt_note(deployment, _error_class(error), duration)
+
+    def attempt_streamed(
+        self, deployment: Deployment, started: float, error: BaseException | None
+    ) -> None:
+        """A stream's row, when it ends: only the wait for its first chunk counted as upstream
+        time (the hub's overhead is measured up to there)."""
+        self.attempt_note(deployment, _error_class(error), (time.perf_counter() - started) * 1000)
+
+    def attempt_note(self, deployment: Deployment, error_class: str | None, ms: float) -> None:
+        """One row of ``attempts``: tried (``ms`` taken), or skipped (``error_class`` says why)."""
         self.attempts.append(
             {
                 "attempt": len(self.attempts) + 1,
-                "provider": candidate.provider_slug,
-                "model": candidate.model_name,
-                "error_class": _error_class(error),
-                "duration_ms": round(duration, 2),
+                "provider": deployment.provider_slug,
+                "model": deployment.model,
+                "error_class": error_class,
+                "duration_ms": round(ms, 2),
             }
         )
 
@@ -66,13 +80,45 @@ class CallLog:
         self.output_tokens = int(usage.get("completion_tokens") or 0)
         details = usage.get("prompt_tokens_details") or {}
         self.cached_tokens = int(details.get("cached_tokens") or 0)
+        self.tokens_estimated = False
         return True
+
+    def usage_from_completion(self, completion: JSON) -> None:
+        """Usage as the provider reported it, or a tiktoken estimate marked as such."""
+        if not self.usage_set(completion.get("usage")):
+            self.tokens_estimate(output_tokens=tokens_in_completion(completion))
+
+    def usage_from_embeddings(self, body: JSON, response: JSON) -> None:
+        if not self.usage_set(response.get("usage")):
+            self.input_tokens = tokens_in_input(body.get("input"))
+            self.tokens_estimated = True
+
+    def usage_from_stream_text(self, text: list[str]) -> None:
+        """A stream that ended without usage (cut, cancelled, or a provider that sends none)
+        still costs: estimate from the prompt and the text that came."""
+        if self.input_tokens == 0 and self.output_tokens == 0 and self.deployment is not None:
+            self.tokens_estimate(output_tokens=tokens_in_text("".join(text)))
+
+    def tokens_estimate(self, *, output_tokens: int) -> None:
+        self.input_tokens, self.output_tokens = self.prompt_tokens, output_tokens
+        self.tokens_estimated = True
 
     def fail(self, error: ApiError) -> None:
         self.status = "error"
         self.http_status = error.status
         self.error_class = error.error_class
         self.finish()
+
+    def stream_failed(self, upstream: UpstreamError) -> ApiError:
+        """A provider failing after the first chunk: the call is an error, the stream ends."""
+        deployment = self.deployment
+        error = api_error_from_upstream(
+            upstream,
+            provider=deployment.provider_slug if deployment else upstream.provider,
+            secret=deployment.target.api_key if deployment else "",
+        )
+        self.fail(error)
+        return error
 
     def cancel(self) -> None:
         self.status, self.http_status, self.error_class = "cancelled", 499, "client_disconnected"
@@ -84,12 +130,15 @@ class CallLog:
 
     @property
     def cost_usd(self) -> Decimal:
-        if self.candidate is None:
+        return self.cost_for(self.input_tokens, self.output_tokens, self.cached_tokens)
+
+    def cost_for(self, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> Decimal:
+        """What the deployment answering would charge for these tokens (a running estimate
+        while a stream is still coming)."""
+        if self.deployment is None:
             return Decimal(0)
-        return self.candidate.cost_usd(
-            input_tokens=self.input_tokens,
-            output_tokens=self.output_tokens,
-            cached_tokens=self.cached_tokens,
+        return self.deployment.cost_usd(
+            input_tokens=input_tokens, output_tokens=output_tokens, cached_tokens=cached_tokens
         )
 
     @property
@@ -103,6 +152,14 @@ class CallLog:
         return (self.first_chunk_at - self.started) * 1000
 
     @property
+    def tokens_per_second(self) -> float | None:
+        """Output tokens over the time from the first chunk to the end; None before the end."""
+        if self.first_chunk_at is None or self.finished is None or not self.output_tokens:
+            return None
+        seconds = self.finished - self.first_chunk_at
+        return round(self.output_tokens / seconds, 1) if seconds > 0 else None
+
+    @property
     def overhead_ms(self) -> float:
         """Time the hub itself added so far (for streams: up to the first chunk)."""
         until = self.first_chunk_at or self.finished or time.perf_counter()
@@ -110,9 +167,9 @@ class CallLog:
 
     def headers(self) -> dict[str, str]:
         headers = {"x-hub-request-id": self.request_id}
-        if self.candidate is not None:
-            headers["x-hub-provider"] = self.candidate.provider_slug
-            headers["x-hub-model"] = self.candidate.model_name
+        if self.deployment is not None:
+            headers["x-hub-provider"] = self.deployment.provider_slug
+            headers["x-hub-model"] = self.deployment.model
         if not self.stream and self.status == "success":
             headers["x-hub-cost-usd"] = f"{self.cost_usd:f}"
         headers["x-hub-overhead-ms"] = f"{self.overhead_ms:.2f}"
@@ -130,6 +187,6 @@ def _header_safe(text: str) -> str:
 def _error_class(error: BaseException | None) -> str | None:
     if error is None:
         return None
-    if isinstance(error, UpstreamError):
+    if isinstance(error, UpstreamError | ApiError):
         return error.error_class
     return type(error).__name__

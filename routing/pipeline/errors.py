@@ -1,8 +1,43 @@
-"""Errors the pipeline answers with: one exception carrying the HTTP status and OpenAI fields."""
+"""Errors the pipeline answers with: one exception carrying the HTTP status and OpenAI fields,
+and the one error body, OpenAI's ``{"error": {"message", "type", "code", "param"}}``, that
+/v1 and the REST API (hub.api_errors) both answer with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from providers.adapters.base import UpstreamError
+
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    405: "invalid_request_error",
+    409: "conflict_error",
+    413: "invalid_request_error",
+    415: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+def error_body(
+    message: str,
+    *,
+    status_code: int,
+    code: str | None = None,
+    param: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    error = {
+        "message": message,
+        "type": ERROR_TYPES.get(status_code, "api_error"),
+        "code": code,
+        "param": param,
+    }
+    error.update(extra)
+    return {"error": error}
 
 
 class ApiError(Exception):
@@ -27,6 +62,14 @@ class ApiError(Exception):
         self.retry_after = retry_after
         self.error_class = error_class or code
         self.provider = provider
+
+
+def api_error_body(error: ApiError) -> dict[str, Any]:
+    """The body of ``error`` as /v1's OpenAI-shaped clients read it."""
+    extra = {"provider": error.provider} if error.provider else {}
+    return error_body(
+        error.message, status_code=error.status, code=error.code, param=error.param, **extra
+    )
 
 
 def invalid(message: str, *, param: str | None = None, code: str = "invalid_request") -> ApiError:

@@ -35,5 +35,8 @@ class LocalTTLCache(Generic[K, V]):
             self._entries.clear()  # crude but bounded; a refill costs one lookup per key
         self._entries[key] = (time.monotonic() + self.ttl, value)
 
+    def forget(self, key: K) -> None:
+        self._entries.pop(key, None)
+
     def clear(self) -> None:
         self._entries.clear()

@@ -1,36 +1,35 @@
 """Route step: turn the requested model (``provider/model`` or an alias) into the ordered
-candidates to try, with the ``x-hub-route`` label and a one-sentence reason.
+deployments to try, with the ``x-hub-route`` label and a one-sentence reason.
 
-Aliases go through the workspace's rules and their strategy; an explicit ``provider/model`` is
-one candidate, still checked for context size and capabilities. Live numbers (recent latency,
-in-flight calls, open breakers) are filled in per request.
+Both are looked up in the workspace's one map of deployments (routing.pipeline.
+workspace_routing). Aliases go through the workspace's rules and their strategy; an explicit
+``provider/model`` is one candidate, still checked for context size and capabilities. Live
+numbers (recent latency, in-flight calls, open breakers) are filled in per request.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from providers.adapters.base import JSON
-from routing.pipeline.auth import Caller
+from providers.deployments import Deployment
 from routing.pipeline.call_log import CallLog
-from routing.pipeline.calling import breaker_config
-from routing.pipeline.candidates import Candidate, candidates_for
 from routing.pipeline.errors import ApiError
 from routing.pipeline.live_stats import stats_for
 from routing.pipeline.tokens import tokens_in_messages
-from routing.pipeline.workspace_routing import WorkspaceRouting, strategy_candidate
-from routing.reliability import breaker_backend, deployment_key
-from routing.strategies import candidate as strategy
-from routing.strategies.decide import Route, route_decide
-from routing.strategies.rules import Rule
+from routing.pipeline.workspace_routing import WorkspaceRouting
+from routing.reliability import BudgetState, breaker_backend, breaker_config, deployment_key
+from routing.strategies import Candidate, Route, RouteRequest, Rule, route_decide
+from workspaces.access import Actor
 
 DEFAULT_EXPECTED_OUTPUT = 256  # tokens, when the caller sets no max_tokens
 
 
 def route_request(
-    caller: Caller, body: JSON, *, task: str, budget_state: str
-) -> strategy.RouteRequest:
+    actor: Actor, body: JSON, *, task: str, budget_state: BudgetState
+) -> RouteRequest:
+    """The request's routing facts; its prompt is counted here, once per call."""
     needs = set()
     if body.get("tools"):
         needs.add("tools")
@@ -38,47 +37,25 @@ def route_request(
         needs.add("json")
     if _has_images(body.get("messages") or []):
         needs.add("vision")
-    return strategy.RouteRequest(
+    return RouteRequest(
         prompt_tokens=tokens_in_messages(body.get("messages") or []),
         output_tokens=int(
             body.get("max_tokens") or body.get("max_completion_tokens") or DEFAULT_EXPECTED_OUTPUT
         ),
         needs=frozenset(needs),
         task=task,
-        api_key_id=caller.api_key_id,
-        budget_state=budget_state,  # type: ignore[arg-type]  # admission passes "ok", "soft" or "hard"
+        api_key_id=actor.api_key_id,
+        budget_state=budget_state,
     )
 
 
 async def route(
-    *,
-    caller: Caller,
-    body: JSON,
-    log: CallLog,
-    routing: WorkspaceRouting,
-    request: strategy.RouteRequest,
-) -> list[Candidate]:
+    log: CallLog, body: JSON, routing: WorkspaceRouting, request: RouteRequest
+) -> list[Deployment]:
+    """The deployments to try, in order; 404 for an unknown model, 400 when none can serve."""
     model = body["model"]
-    if "/" in model:
-        found = await candidates_for(caller=caller, model=model)
-        deployments = {c.label: c for c in found}
-        base = Route(model, tuple(strategy_candidate(c) for c in found), "ordered")
-        rules: tuple[Rule, ...] = ()
-        aliases: dict[str, Route] = {}
-    else:
-        if model not in routing.aliases:
-            raise ApiError(
-                f"The model {model!r} is neither an alias of this workspace nor provider/model. "
-                "GET /v1/models lists both.",
-                status=404, code="model_not_found", param="model",
-            )  # fmt: skip
-        deployments, base, rules, aliases = (
-            routing.deployments,
-            routing.aliases[model],
-            routing.rules,
-            routing.aliases,
-        )
-    opened = await _open_breakers(_all_candidates(base, rules, aliases))
+    base, rules, aliases = _requested(model, routing)
+    opened = await _open_breakers(_reachable(base, rules, aliases))
     decision = route_decide(
         request,
         _live_route(base, opened),
@@ -91,7 +68,30 @@ async def route(
             f"No candidate can serve this request: {decision.reason}.",
             status=400, code="no_candidate", param="model",
         )  # fmt: skip
-    return [deployments[c.label] for c in decision.candidates if c.label in deployments]
+    return [c.deployment for c in decision.candidates]
+
+
+def _requested(
+    model: str, routing: WorkspaceRouting
+) -> tuple[Route, tuple[Rule, ...], dict[str, Route]]:
+    """The route ``model`` names, with the rules and aliases that may re-route it: none for an
+    explicit ``provider/model``, the workspace's for an alias."""
+    if "/" in model:
+        deployment = routing.deployments.get(model)
+        if deployment is None:
+            raise ApiError(
+                f"The model {model!r} does not exist in this workspace or is disabled. "
+                "Address models as <provider slug>/<model>; GET /v1/models lists them.",
+                status=404, code="model_not_found", param="model",
+            )  # fmt: skip
+        return Route(model, (Candidate(deployment),)), (), {}
+    if model not in routing.aliases:
+        raise ApiError(
+            f"The model {model!r} is neither an alias of this workspace nor provider/model. "
+            "GET /v1/models lists both.",
+            status=404, code="model_not_found", param="model",
+        )  # fmt: skip
+    return routing.aliases[model], routing.rules, routing.aliases
 
 
 def _has_images(messages: list[JSON]) -> bool:
@@ -103,29 +103,28 @@ def _has_images(messages: list[JSON]) -> bool:
     )
 
 
-def _all_candidates(
+def _reachable(
     base: Route, rules: Iterable[Rule], aliases: dict[str, Route]
-) -> set[strategy.Candidate]:
+) -> Iterator[Candidate]:
     """Every candidate the decision may pick: the route's, and those rules can send to."""
-    found = set(base.candidates)
+    yield from base.candidates
     for rule in rules:
-        found.update(rule.candidates)
+        yield from rule.candidates
         if rule.alias in aliases:
-            found.update(aliases[rule.alias].candidates)
-    return found
+            yield from aliases[rule.alias].candidates
 
 
-async def _open_breakers(candidates: set[strategy.Candidate]) -> set[str]:
-    keys = {deployment_key(c.provider_id, c.model): c.label for c in candidates}
+async def _open_breakers(candidates: Iterable[Candidate]) -> set[str]:
+    keys = {
+        deployment_key(c.deployment.provider_id, c.deployment.model): c.label for c in candidates
+    }
     if not keys:
         return set()
     opened = await breaker_backend().open_keys(keys, breaker_config())
     return {keys[k] for k in opened}
 
 
-def _live(
-    candidates: tuple[strategy.Candidate, ...], opened: set[str]
-) -> tuple[strategy.Candidate, ...]:
+def _live(candidates: tuple[Candidate, ...], opened: set[str]) -> tuple[Candidate, ...]:
     live = []
     for c in candidates:
         stats = stats_for(c.label)

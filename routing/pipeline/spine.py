@@ -1,10 +1,11 @@
 """The spine: every model call, from the /v1 API or from inside the hub, runs these steps.
 
-    authenticate -> admit -> route -> call with fallback -> stream -> record
+    authenticate -> admit -> route -> reserve -> call with fallback -> stream
+      -> settle -> record
 
-Each step lives in its own module (routing.pipeline.auth, .admission, .candidates, .calling,
-.streaming, .usage); this file only puts them in order. Browser chat, playground, evals,
-agents and RAG call ``chat``/``chat_stream``/``embed`` here, never an adapter.
+Each step lives in its own module (auth, admission, route, calling, streaming, record); this
+file only puts them in order. Browser chat, playground, evals, agents and RAG call ``chat``,
+``chat_stream`` and ``embed`` here, never an adapter.
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from analytics.models import UsageSource
 from providers.adapters.base import JSON
-from routing.pipeline.admission import admitted_candidates
-from routing.pipeline.auth import Caller, authenticate
+from providers.deployments import Deployment
+from routing.pipeline.admission import admit, reserve, settle, settle_soon
+from routing.pipeline.auth import authenticate
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.calling import call_with_fallback, embed_with_fallback, stream_with_fallback
 from routing.pipeline.errors import ApiError
-from routing.pipeline.record import completion_tokens_note, embedding_tokens_note, usage_record
+from routing.pipeline.record import record, record_nowait
+from routing.pipeline.route import route
 from routing.pipeline.shapes import OPENAI, ApiShape
 from routing.pipeline.shapes.base import json_response
-from routing.pipeline.streaming import accounted, recorded, sse_response
+from routing.pipeline.streaming import accounted, chunk_dicts, ended, sse_response
 from routing.pipeline.validation import body_json, embeddings_body_validate
+from routing.pipeline.workspace_routing import workspace_routing
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
@@ -33,24 +37,24 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
     """POST /v1/chat/completions (OpenAI shape) and /v1/messages (Anthropic shape)."""
     log = CallLog(source=UsageSource.API)
     try:
-        log.caller = await authenticate(request, permission=Permission.USE_MODELS)
+        log.actor = await authenticate(request, permission=Permission.USE_MODELS)
         body = shape.request_to_openai(body_json(request))
         log.model, log.stream = body["model"], bool(body.get("stream"))
-        candidates = await admitted_candidates(log, body, task=_task(request, body))
+        deployments = await _admitted_route(log, body, task=_task(request, body))
         if log.stream:
-            chunks = await stream_with_fallback(candidates, body, log)
+            chunks = await stream_with_fallback(deployments, body, log)
             text: list[str] = []
             events = shape.stream_events(accounted(chunks, log, text), body, log)
-            return sse_response(recorded(events, log, body, text), log)
-        completion = await call_with_fallback(candidates, body, log)
-        completion_tokens_note(log, body, completion)
+            return sse_response(ended(events, log, text, end=_end_soon), log)
+        completion = await call_with_fallback(deployments, body, log)
+        log.usage_from_completion(completion)
     except ApiError as error:
         log.fail(error)
-        await usage_record(log)
+        await _end(log)
         return shape.error_response(error, log)
     log.finish()
     response = json_response(shape.completion_from_openai(completion, body, log), log=log)
-    await usage_record(log)
+    await _end(log)
     return response
 
 
@@ -58,14 +62,14 @@ async def api_embeddings(request: HttpRequest) -> HttpResponse:
     """POST /v1/embeddings."""
     log = CallLog(source=UsageSource.API, endpoint="embeddings")
     try:
-        log.caller = await authenticate(request, permission=Permission.USE_MODELS)
+        log.actor = await authenticate(request, permission=Permission.USE_MODELS)
         result = await _embed(log, embeddings_body_validate(body_json(request)))
     except ApiError as error:
         log.fail(error)
-        await usage_record(log)
+        await _end(log)
         return OPENAI.error_response(error, log)
     response = json_response(result, log=log)
-    await usage_record(log)
+    await _end(log)
     return response
 
 
@@ -78,21 +82,21 @@ async def chat(
     on_log: Callable[[CallLog], None] | None = None,
 ) -> JSON:
     """One complete chat.completion for a signed-in user; raises ApiError on failure.
-    ``on_log`` receives the call's CallLog first (request id, provider, tokens, cost)."""
-    log = CallLog(source=source, caller=Caller.from_actor(actor))
+    ``on_log`` receives the call's CallLog first (request id, deployment, tokens, cost)."""
+    log = CallLog(source=source, actor=actor)
     if on_log is not None:
         on_log(log)
     try:
         body = OPENAI.request_to_openai({**body, "stream": False})
         log.model = body["model"]
-        candidates = await admitted_candidates(log, body, task=task)
-        completion = await call_with_fallback(candidates, body, log)
-        completion_tokens_note(log, body, completion)
+        deployments = await _admitted_route(log, body, task=task)
+        completion = await call_with_fallback(deployments, body, log)
+        log.usage_from_completion(completion)
     except ApiError as error:
         log.fail(error)
         raise
     finally:
-        await usage_record(log)
+        await _end(log)
     return completion
 
 
@@ -107,48 +111,67 @@ async def chat_stream(
     """chat.completion.chunk dicts for a signed-in user as they arrive. Errors before the first
     chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict.
     ``on_log`` receives the call's CallLog first; it is complete once the stream has ended."""
-    log = CallLog(source=source, caller=Caller.from_actor(actor), stream=True)
+    log = CallLog(source=source, actor=actor, stream=True)
     if on_log is not None:
         on_log(log)
     try:
         body = OPENAI.request_to_openai({**body, "stream": True})
         log.model = body["model"]
-        candidates = await admitted_candidates(log, body, task=task)
-        chunks = await stream_with_fallback(candidates, body, log)
+        deployments = await _admitted_route(log, body, task=task)
+        chunks = await stream_with_fallback(deployments, body, log)
     except ApiError as error:
         log.fail(error)
-        await usage_record(log)
+        await _end(log)
         raise
     text: list[str] = []
-    events = recorded(
-        OPENAI.stream_events(accounted(chunks, log, text), body, log), log, body, text
-    )
-    async for event in events:
-        payload = event.removeprefix(b"data: ").strip()
-        if payload != b"[DONE]":
-            yield _json(payload)
+    async for chunk in ended(
+        chunk_dicts(accounted(chunks, log, text), body, log), log, text, end=_end_soon
+    ):
+        yield chunk
 
 
 async def embed(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> JSON:
     """An embeddings response for in-hub callers (RAG ingestion and search)."""
-    log = CallLog(source=source, endpoint="embeddings", caller=Caller.from_actor(actor))
+    log = CallLog(source=source, endpoint="embeddings", actor=actor)
     try:
         return await _embed(log, embeddings_body_validate(body))
     except ApiError as error:
         log.fail(error)
         raise
     finally:
-        await usage_record(log)
+        await _end(log)
 
 
 async def _embed(log: CallLog, body: JSON) -> JSON:
-    assert log.caller is not None
     log.model = body["model"]
-    candidates = await admitted_candidates(log, body)
-    result = await embed_with_fallback(candidates, body, log)
-    embedding_tokens_note(log, body, result)
+    deployments = await _admitted_route(log, body)
+    result = await embed_with_fallback(deployments, body, log)
+    log.usage_from_embeddings(body, result)
     log.finish()
     return result
+
+
+async def _admitted_route(log: CallLog, body: JSON, *, task: str = "") -> list[Deployment]:
+    """Admit the call, route it and reserve its budget: the deployments to try, in order."""
+    assert log.actor is not None, "authenticate first"
+    routing = await workspace_routing(log.actor.workspace.pk)
+    request = await admit(log, body, routing, task=task)
+    deployments = await route(log, body, routing, request)
+    await reserve(log, deployments, routing, request)
+    return deployments
+
+
+async def _end(log: CallLog) -> None:
+    """Settle the call's limits and budget reservation, then queue its usage record."""
+    log.finish()
+    await settle(log)
+    await record(log)
+
+
+def _end_soon(log: CallLog) -> None:
+    """``_end`` from a stream's ``finally``, which must not await."""
+    settle_soon(log)
+    record_nowait(log)
 
 
 def _task(request: HttpRequest, body: JSON) -> str:
@@ -156,9 +179,3 @@ def _task(request: HttpRequest, body: JSON) -> str:
     metadata = body.get("metadata")
     from_body = metadata.get("task") if isinstance(metadata, dict) else None
     return str(request.headers.get("x-hub-task") or from_body or "")[:64]
-
-
-def _json(payload: bytes) -> JSON:
-    import json
-
-    return json.loads(payload)

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from routing import selectors
 from routing.pipeline import spine
-from routing.pipeline.auth import Caller, authenticate
+from routing.pipeline.auth import authenticate
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError
 from routing.pipeline.shapes import ANTHROPIC, OPENAI
 from routing.pipeline.shapes.base import json_response
+from workspaces.access import Actor
 from workspaces.roles import Permission
 
 
@@ -39,8 +40,8 @@ async def embeddings(request: HttpRequest) -> HttpResponse:
 async def model_list(request: HttpRequest) -> HttpResponse:
     log = CallLog(source="api", endpoint="models")
     try:
-        caller = await _model_reader(request)
-        models = await sync_to_async(selectors.model_list)(caller=caller)
+        actor = await _model_reader(request)
+        models = await sync_to_async(selectors.model_list)(actor=actor)
     except ApiError as error:
         return OPENAI.error_response(error, log)
     return json_response({"object": "list", "data": models}, log=log)
@@ -50,8 +51,8 @@ async def model_list(request: HttpRequest) -> HttpResponse:
 async def model_detail(request: HttpRequest, model_id: str) -> HttpResponse:
     log = CallLog(source="api", endpoint="models")
     try:
-        caller = await _model_reader(request)
-        model = await sync_to_async(selectors.model_get)(caller=caller, model_id=model_id)
+        actor = await _model_reader(request)
+        model = await sync_to_async(selectors.model_get)(actor=actor, model_id=model_id)
         if model is None:
             raise ApiError(
                 f"The model {model_id!r} does not exist in this workspace.",
@@ -62,7 +63,7 @@ async def model_detail(request: HttpRequest, model_id: str) -> HttpResponse:
     return json_response(model, log=log)
 
 
-async def _model_reader(request: HttpRequest) -> Caller:
+async def _model_reader(request: HttpRequest) -> Actor:
     """Keys with the inference scope list what they may call; read-scoped keys may look too."""
     try:
         return await authenticate(request, permission=Permission.USE_MODELS)

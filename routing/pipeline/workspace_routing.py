@@ -1,7 +1,8 @@
-"""A workspace's routing configuration as the pipeline needs it: aliases as routes, rules,
+"""A workspace's routing configuration as the pipeline needs it: its deployments (the one map
+explicit ``provider/model`` names and aliases are both resolved in), aliases as routes, rules,
 budgets and limits, loaded in one go and kept a few seconds in-process (cleared by
 routing.signals when a row changes here; other processes catch up within the TTL).
-Holds decrypted provider keys inside its candidates, so it never goes to a shared cache."""
+Holds decrypted provider keys inside its deployments, so it never goes to a shared cache."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 
-from routing.pipeline.candidates import Candidate, candidate_from_entry
+from providers.deployments import Deployment, deployment_for
+from providers.models import ProviderModel
+from routing.budget_spend import budget_spend
+from routing.models import ModelAlias, RoutingRule, SpendBudget
 from routing.pipeline.errors import database_unavailable
 from routing.pipeline.local_cache import LocalTTLCache
 from routing.reliability import Budget, Period, ScopeKind, micro_usd
-from routing.strategies import candidate as strategy
-from routing.strategies.decide import Route
-from routing.strategies.rules import Rule, RuleConditions
+from routing.strategies import Candidate, Route, Rule, RuleConditions
+from workspaces.models import ApiKey, Workspace
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class ScopedBudget:
 class WorkspaceRouting:
     aliases: dict[str, Route] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
-    deployments: dict[str, Candidate] = field(default_factory=dict)  # label -> callable
+    deployments: dict[str, Deployment] = field(default_factory=dict)  # by provider/model
     budgets: tuple[ScopedBudget, ...] = ()
     key_limits: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
     tokens_per_day: int | None = None
@@ -61,7 +64,8 @@ _loaded: LocalTTLCache[int, WorkspaceRouting] = LocalTTLCache(
 )
 
 
-def routing_forget() -> None:
+def routing_forget(**_: object) -> None:
+    """Drop every workspace's loaded routing (a signal handler: ignores its arguments)."""
     _loaded.clear()
 
 
@@ -76,29 +80,8 @@ async def workspace_routing(workspace_id: int) -> WorkspaceRouting:
     return found
 
 
-def strategy_candidate(candidate: Candidate, spec: dict | None = None) -> strategy.Candidate:
-    """The routing view of a deployment: catalog facts plus the alias's weight and quality."""
-    spec = spec or {}
-    return strategy.Candidate(
-        provider_id=candidate.provider_id,
-        provider_slug=candidate.provider_slug,
-        model=candidate.model_name,
-        context_window=candidate.context_window,
-        capabilities=candidate.capabilities,
-        input_price=_float(candidate.input_price),
-        output_price=_float(candidate.output_price),
-        quality=spec.get("quality"),
-        weight=float(spec.get("weight", 1)),
-    )
-
-
 def routing_load(workspace_id: int) -> WorkspaceRouting:
     """Sync: everything routing needs for one workspace, in a handful of queries."""
-    from providers.models import ProviderModel
-    from routing.budget_spend import budget_status
-    from routing.models import ModelAlias, RoutingRule, SpendBudget
-    from workspaces.models import ApiKey, Workspace
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return WorkspaceRouting()
@@ -107,16 +90,19 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
         .filter(enabled=True, provider__enabled=True)
         .select_related("provider", "provider__credential")
     )
-    deployments: dict[str, Candidate] = {}
-    for entry in entries:
-        candidate = candidate_from_entry(entry)
-        deployments[f"{candidate.provider_slug}/{candidate.model_name}"] = candidate
+    deployments = {entry.label: deployment_for(entry) for entry in entries}
 
     def route_of(name: str, specs: list[dict], strategy_name: str) -> Route:
+        """The alias's (or rule's) candidates that are callable now, with its weights and
+        quality scores; a spec naming a disabled or deleted model is left out."""
         chosen = [
-            strategy_candidate(deployments[s["model"]], s)
-            for s in specs
-            if s["model"] in deployments
+            Candidate(
+                deployments[spec["model"]],
+                weight=float(spec.get("weight", 1)),
+                quality=spec.get("quality"),
+            )
+            for spec in specs
+            if spec["model"] in deployments
         ]
         return Route(name, tuple(chosen), strategy_name or "ordered")
 
@@ -156,7 +142,7 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
                 soft_limit=micro_usd(b.soft_limit_usd) if b.soft_limit_usd else None,
             ),
             b.pk,
-            micro_usd(budget_status(b).spent),
+            micro_usd(budget_spend(b).spent),
         )
         for b in SpendBudget.objects.for_workspace(workspace).filter(enabled=True)
     )
@@ -174,7 +160,3 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
         key_limits=key_limits,
         tokens_per_day=workspace.tokens_per_day,
     )
-
-
-def _float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]  # callers pass Decimal prices

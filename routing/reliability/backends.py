@@ -25,6 +25,15 @@ _local_limiter = LocalRateLimiter()
 _local_ledger = LocalBudgetLedger()
 
 
+def local_backends_reset() -> None:
+    """Start the in-process breakers, limits and budget counters afresh (tests; Redis-backed
+    ones are left alone: their keys belong to every process)."""
+    global _local_breakers, _local_limiter, _local_ledger
+    _local_breakers, _local_limiter, _local_ledger = (
+        LocalBreakers(), LocalRateLimiter(), LocalBudgetLedger(),
+    )  # fmt: skip
+
+
 def breaker_backend() -> BreakerBackend:
     if not redis_configured():
         return _local_breakers

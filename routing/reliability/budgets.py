@@ -27,6 +27,7 @@ from routing.reliability.periods import Period, period_bounds, period_label
 
 MICROS_PER_USD = 1_000_000
 BudgetState = Literal["ok", "soft", "hard"]
+Amount = int | Decimal  # micro-dollars (counters) or dollars (pages)
 
 
 class ScopeKind(enum.StrEnum):
@@ -105,14 +106,29 @@ class BudgetStatus:
 
     @property
     def state(self) -> BudgetState:
-        if (
-            self.budget.hard_limit is not None
-            and self.spent + self.reserved >= self.budget.hard_limit
-        ):
-            return "hard"
-        if self.budget.soft_limit is not None and self.spent >= self.budget.soft_limit:
-            return "soft"
-        return "ok"
+        return budget_state(
+            spent=self.spent,
+            reserved=self.reserved,
+            hard_limit=self.budget.hard_limit,
+            soft_limit=self.budget.soft_limit,
+        )
+
+
+def budget_state(
+    *,
+    spent: Amount,
+    hard_limit: Amount | None,
+    soft_limit: Amount | None,
+    reserved: Amount = 0,
+) -> BudgetState:
+    """The one rule, for live counters and the pages alike: ``hard`` once what is spent plus
+    what calls in flight have reserved reaches the hard limit, ``soft`` once what is spent
+    reaches the soft limit. Amounts in any one unit (micro-dollars, or dollars)."""
+    if hard_limit is not None and spent + reserved >= hard_limit:
+        return "hard"
+    if soft_limit is not None and spent >= soft_limit:
+        return "soft"
+    return "ok"
 
 
 def micro_usd(amount: Decimal | str | int) -> int:

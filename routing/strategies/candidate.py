@@ -1,46 +1,49 @@
-"""What strategies and rules see: a candidate deployment with its live numbers, and the
-request's routing-relevant facts. Plain frozen dataclasses, built by the pipeline."""
+"""What strategies and rules see: a deployment as one route offers it, with the live numbers
+of this request, and the request's routing-relevant facts. Plain frozen dataclasses, built by
+the pipeline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
 
-BudgetState = Literal["ok", "soft", "hard"]
-CAPABILITIES = frozenset({"tools", "vision", "json"})
+from providers.deployments import Deployment
+from routing.reliability.budgets import BudgetState
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Candidate:
-    """One provider deployment. Prices are USD per million tokens (``None``: unknown);
-    latency figures come from recent traffic and health checks (``None``: no data yet);
-    ``availability`` and ``quality`` are 0..1."""
+    """``deployment`` in a route: the route's ``weight`` and ``quality`` (0..1) for it, and
+    the live numbers strategies order by. Latency figures come from recent traffic (``None``:
+    no data yet); ``availability`` is 0..1."""
 
-    provider_id: int
-    provider_slug: str
-    model: str
-    context_window: int | None = None
-    capabilities: frozenset[str] = frozenset()
-    input_price: float | None = None
-    output_price: float | None = None
+    deployment: Deployment
+    weight: float = 1.0
+    quality: float | None = None
     in_flight: int = 0
     ttft_ms: float | None = None
     tokens_per_second: float | None = None
     availability: float = 1.0
-    quality: float | None = None
-    weight: float = 1.0
     breaker_open: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.provider_slug}/{self.model}"
+        return self.deployment.label
+
+    @property
+    def context_window(self) -> int | None:
+        return self.deployment.context_window
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return self.deployment.capabilities
 
     def expected_cost(self, input_tokens: int, output_tokens: int) -> float | None:
         """USD for the expected tokens; ``None`` when a price is unknown."""
-        if self.input_price is None or self.output_price is None:
+        input_price, output_price = self.deployment.input_price, self.deployment.output_price
+        if input_price is None or output_price is None:
             return None
-        return (input_tokens * self.input_price + output_tokens * self.output_price) / 1e6
+        return (input_tokens * float(input_price) + output_tokens * float(output_price)) / 1e6
 
     def expected_seconds(self, output_tokens: int) -> float | None:
         """Time to the last token: first-token latency plus generation at the recent rate."""
@@ -57,7 +60,7 @@ class RouteRequest:
 
     prompt_tokens: int
     output_tokens: int = 0
-    needs: frozenset[str] = frozenset()  # of CAPABILITIES
+    needs: frozenset[str] = frozenset()  # of providers.deployments.CAPABILITIES
     task: str = ""
     api_key_id: int | None = None
     budget_state: BudgetState = "ok"

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, time
 
-from routing.strategies.candidate import BudgetState, Candidate, RouteRequest
+from routing.reliability.budgets import BudgetState
+from routing.strategies.candidate import Candidate, RouteRequest
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import template
 
-from routing.budget_spend import budget_status_list
+from routing.budget_spend import budget_spend_list
 
 register = template.Library()
 
@@ -21,5 +21,5 @@ def budget_strip(context: template.Context) -> dict[str, Any]:
         return {"statuses": []}
     return {
         "workspace": workspace,
-        "statuses": budget_status_list(workspace=workspace, enabled_only=True),
+        "statuses": budget_spend_list(workspace=workspace, enabled_only=True),
     }

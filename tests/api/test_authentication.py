@@ -33,6 +33,14 @@ def test_valid_key_reads_its_workspace(key_client, workspace, owner):
     assert response.json()["slug"] == workspace.slug
 
 
+def test_a_key_in_x_api_key_works_as_on_v1(api_client, workspace, owner):
+    raw_key = make_key(owner, workspace, [ApiKeyScope.READ])
+    response = api_client.get(f"/api/workspaces/{workspace.slug}/", HTTP_X_API_KEY=raw_key)
+    assert response.status_code == 200 and response.json()["slug"] == workspace.slug
+    wrong = api_client.get("/api/workspaces/", HTTP_X_API_KEY="hub-" + "x" * 40)
+    assert_openai_error(wrong, 401)
+
+
 def test_revoked_key_gets_401(key_client, session_client, workspace, owner):
     raw_key = make_key(owner, workspace, [ApiKeyScope.READ])
     client = key_client(raw_key)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from routing.budget_spend import budget_status
+from routing.budget_spend import budget_spend
 from routing.models import SpendBudget
 from routing.reliability.periods import Period, period_bounds
 from tests import factories
@@ -71,7 +71,7 @@ def test_state_is_ok_below_the_soft_limit_and_the_period_is_the_budgets(workspac
     daily = SpendBudget.objects.create(
         workspace=workspace, name="Daily", period="day", soft_limit_usd=10
     )
-    status = budget_status(daily)
+    status = budget_spend(daily)
     assert status.spent == Decimal("1.65") and status.state == "ok"
     assert status.period_end - status.period_start == timedelta(days=1)
     assert status.soft_mark_percent is None and round(status.percent_used, 1) == 16.5

@@ -10,6 +10,8 @@ import pytest
 
 from analytics.recorder import usage_recorder
 from providers.models import Provider, ProviderModel
+from routing.reliability import local_backends_reset
+from routing.signals import pipeline_caches_clear
 from tests import factories
 from tests.routing.live_hub import LiveHub
 from workspaces import services
@@ -61,18 +63,8 @@ def wire_provider(workspace: Workspace, *, slug: str, base_url: str) -> Provider
 def gateway(transactional_db, hub, simulator):
     # Ids are reused once a test's rows are flushed: no cached config, and no in-process
     # counter keyed by an id, may outlive its test.
-    from routing.pipeline import budget_hold
-    from routing.pipeline.auth import callers
-    from routing.pipeline.candidates import candidates_forget
-    from routing.pipeline.workspace_routing import routing_forget
-    from routing.reliability import backends
-
-    callers.clear()
-    candidates_forget()
-    routing_forget()
-    budget_hold._seeded.clear()
-    backends._local_ledger.__init__()
-    backends._local_limiter.__init__()
+    pipeline_caches_clear()
+    local_backends_reset()
     workspace = factories.make_workspace("Acme")
     provider = wire_provider(workspace, slug="sim", base_url=simulator.url)
     gw = Gateway(url=hub.url, key="", workspace=workspace, provider=provider)

@@ -15,6 +15,7 @@ from django.test import Client
 
 from analytics.recorder import usage_recorder
 from routing.models import ModelAlias
+from routing.signals import pipeline_caches_clear
 from tests import factories
 from tests.pages.conftest import owner_client, signed_in  # noqa: F401  (page-test fixtures)
 from tests.routing.conftest import wire_provider
@@ -24,19 +25,9 @@ ORIGIN = b"http://127.0.0.1"
 MODEL = "sim/echo"
 
 
-def routing_caches_clear() -> None:
-    """Ids are reused once a test's rows are flushed: no cached config may outlive its test."""
-    from routing.pipeline.auth import callers
-    from routing.pipeline.candidates import candidates_forget
-    from routing.pipeline.workspace_routing import routing_forget
-
-    callers.clear()
-    candidates_forget()
-    routing_forget()
-
-
 def wired_workspace(simulator_url: str, name: str = "Acme") -> Workspace:
-    routing_caches_clear()
+    # Ids are reused once a test's rows are flushed: no cached config may outlive its test.
+    pipeline_caches_clear()
     workspace = factories.make_workspace(name)
     wire_provider(workspace, slug="sim", base_url=simulator_url)
     return workspace

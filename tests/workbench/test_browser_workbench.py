@@ -9,7 +9,7 @@ It also measures how long a token takes to reach the screen and prints it:
     .venv/bin/pytest tests/workbench/test_browser_workbench.py -q -s -p no:cacheprovider
 
 The page records, per token, when its WebSocket message arrived and when the DOM showed it
-(a MutationObserver on ``data-tokens``); each token event carries the wall-clock time the hub
+(a MutationObserver on ``data-pieces``); each token event carries the wall-clock time the hub
 received it from the provider, so "hub to screen" covers the socket, the page and rendering.
 Only a loose bound is asserted; the numbers are printed.
 """
@@ -33,11 +33,11 @@ from hub.workbench.models import Message, PlaygroundRun
 from hub.workbench.persistence import message_heartbeat
 from providers.models import ProviderModel
 from routing.models import ModelAlias
+from routing.signals import pipeline_caches_clear
 from tests import factories
 from tests.prompts.factories import make_prompt
 from tests.routing.conftest import PRICES, hub, wire_provider  # noqa: F401  (hub: the live server)
 from tests.simulated import ROOT
-from tests.workbench.conftest import routing_caches_clear
 from tests.workbench.rows import (
     conversation_make,
     playground_run_make,
@@ -70,13 +70,13 @@ new MutationObserver((records) => {
   const t = performance.now();
   for (const record of records) {
     const key = record.target.dataset?.key;
-    const count = Number(record.target.dataset?.tokens || 0);
+    const count = Number(record.target.dataset?.pieces || 0);
     if (!key) continue;
     for (let n = 0; n < count; n += 1) {
       if (!(`${key}#${n}` in window.__wb.shown)) window.__wb.shown[`${key}#${n}`] = t;
     }
   }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-tokens", "data-key"] });
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-pieces", "data-key"] });
 """
 
 
@@ -105,7 +105,7 @@ MEASURED = "() => ({ ...window.__wb, origin: performance.timeOrigin })"
 def lab(transactional_db, slow_simulator):
     """Alice's workspace with two simulated providers and an alias, made before Playwright
     starts (ORM calls inside its sync API would open connections nobody closes)."""
-    routing_caches_clear()
+    pipeline_caches_clear()
     alice = factories.make_user("alice")
     workspace = factories.make_workspace("Lab", owner=alice)
     for slug in ("sim", "sim2"):
@@ -217,11 +217,11 @@ def answer_done(page, nth: int = -1):
 
 
 def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:
-    """``data-tokens`` of an element sampled as it grows (token by token, not all at once)."""
+    """``data-pieces`` of an element sampled as it grows (token by token, not all at once)."""
     seen: list[int] = []
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        value = page.eval_on_selector(selector, "e => Number(e.dataset.tokens || 0)")
+        value = page.eval_on_selector(selector, "e => Number(e.dataset.pieces || 0)")
         if not seen or value != seen[-1]:
             seen.append(value)
         if value >= until:
@@ -302,7 +302,7 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     page.fill("#chat-input", "one two three four five six seven eight nine ten eleven twelve")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "() => Number(document.querySelector('#chat-thread .msg-assistant.is-streaming')?.dataset.tokens) >= 3"
+        "() => Number(document.querySelector('#chat-thread .msg-assistant.is-streaming')?.dataset.pieces) >= 3"
     )
     page.reload()
     answer = answer_done(page)
@@ -334,7 +334,7 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     page.check("#pg-blind")
     page.click("#pg-start")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.pg-slot-output')].every(e => Number(e.dataset.tokens) >= 8)"
+        "() => [...document.querySelectorAll('.pg-slot-output')].every(e => Number(e.dataset.pieces) >= 8)"
     )
     before = page.locator(".pg-slot-metrics").all_inner_texts()
     page.screenshot(path=str(SCREENSHOTS / "playground-streaming.png"), full_page=True)

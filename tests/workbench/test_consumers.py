@@ -44,8 +44,8 @@ async def test_answer_streams_token_by_token_and_is_saved_with_its_metrics(wired
     assert started["type"] == "started" and started["ref"] == "r1"
     assert [m["role"] for m in started["messages"]] == ["user", "assistant"]
     assert routed == {
-        "type": "routed", "key": started["key"], "provider_slug": "sim",
-        "upstream_model": "echo", "route_reason": routed["route_reason"],
+        "type": "routed", "key": started["key"], "answered_by": "sim/echo",
+        "route_reason": routed["route_reason"],
     }  # fmt: skip
     assert [t["text"] for t in tokens] == [
         "You",
@@ -56,6 +56,8 @@ async def test_answer_streams_token_by_token_and_is_saved_with_its_metrics(wired
         " kenobi",
     ]
     assert [t["n"] for t in tokens] == list(range(6))
+    # A running count of tokens, not of pieces: " said:" is two tokens.
+    assert [t["output_tokens"] for t in tokens] == [1, 3, 4, 5, 6, 8]
     assert done["status"] == "complete" and done["text"] == "You said: hello there general kenobi"
     metrics = done["metrics"]
     assert metrics["provider_slug"] == "sim" and metrics["upstream_model"] == "echo"
@@ -72,6 +74,10 @@ async def test_answer_streams_token_by_token_and_is_saved_with_its_metrics(wired
     assert conversation.params == {"temperature": 0.2}
     record = await sync_to_async(UsageRecord.objects.get)(request_id=answer.request_id)
     assert record.source == UsageSource.CHAT and record.status == "success"
+    # The answer's numbers are the call's, as its usage record holds them.
+    assert (metrics["ttft_ms"], metrics["latency_ms"]) == (record.ttft_ms, record.latency_ms)
+    assert (answer.input_tokens, answer.cost_usd) == (record.input_tokens, record.cost_usd)
+    assert metrics["answered_by"] == "sim/echo" and metrics["tokens_per_second"] > 0
 
 
 async def test_stop_cancels_the_upstream_call(wired_slow, socket_for):

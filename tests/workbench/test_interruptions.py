@@ -15,6 +15,7 @@ from hub.workbench import interruptions
 from hub.workbench.generation import Outcome
 from hub.workbench.models import GenerationStatus, Message, PlaygroundSlot
 from hub.workbench.persistence import message_finish, message_heartbeat, message_progress_save
+from hub.workbench.results import GenerationResult
 from hub.workbench.tasks import interrupt_stale_answers_task
 from tests.workbench.conftest import page_json
 from tests.workbench.rows import (
@@ -184,7 +185,11 @@ def test_a_stalled_generation_taken_for_dead_still_saves_its_end(wired_db, owner
     assert (answer.status, answer.content) == (GenerationStatus.ERROR, "partial")
     assert answer.heartbeat_at < interruptions.stale_cutoff()
 
-    outcome = Outcome(status="complete", text="partial and more", cost_usd=Decimal("0.01"))
+    outcome = Outcome(
+        status="complete",
+        text="partial and more",
+        result=GenerationResult(cost_usd=Decimal("0.01")),
+    )
     message_finish(answer.pk, outcome)
     answer.refresh_from_db()
     assert (answer.status, answer.content, answer.error) == ("complete", "partial and more", "")

@@ -4,8 +4,10 @@ cost, so an export imports back (here or in another hub) as the same conversatio
 ``{"format": "provider-hub.conversations", "version": 1, "exported_at": ...,
   "conversations": [{"id", "title", "model", "system_prompt", "params", "created_at",
   "updated_at", "current_message", "messages": [{"id", "parent", "role", "content",
-  "model", "provider_slug", "upstream_model", "input_tokens", "output_tokens",
-  "cost_usd", "status", "created_at"}]}]}``
+  "model", "status", "created_at", and what answered and what it cost as
+  hub.workbench.results.GenerationResult writes it: "provider_slug", "upstream_model",
+  "input_tokens", "output_tokens", "cost_usd", "latency_ms", "ttft_ms", "tokens_per_second",
+  "route_reason", "request_id", "answered_by"}]}]}``
 
 A conversation's ``id`` is ``<source>:<id there>``: ``hub:…`` for one started here,
 ``chatgpt:…`` / ``claude:…`` for one imported, so re-importing it anywhere is recognised.
@@ -13,7 +15,6 @@ A conversation's ``id`` is ``<source>:<id there>``: ``hub:…`` for one started 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -35,6 +36,7 @@ from hub.workbench.portability.parsed import (
     text_or_empty,
     time_from_iso,
 )
+from hub.workbench.results import GenerationResult
 
 FORMAT = "provider-hub.conversations"
 FORMAT_VERSION = 1
@@ -85,13 +87,9 @@ def _message_json(message: Message) -> dict[str, Any]:
         "role": message.role,
         "content": message.content,
         "model": message.model,
-        "provider_slug": message.provider_slug,
-        "upstream_model": message.upstream_model,
-        "input_tokens": message.input_tokens,
-        "output_tokens": message.output_tokens,
-        "cost_usd": f"{message.cost_usd:f}",
         "status": message.status,
         "created_at": message.created_at.isoformat(),
+        **GenerationResult.of_message(message).to_json(),
     }
 
 
@@ -154,27 +152,7 @@ def _message_parse(raw: Any) -> ParsedMessage | None:
         model=text_or_empty(raw.get("model"))[:300],
         created_at=time_from_iso(raw.get("created_at")),
         extra={
-            "provider_slug": text_or_empty(raw.get("provider_slug"))[:64],
-            "upstream_model": text_or_empty(raw.get("upstream_model"))[:200],
-            "input_tokens": _count(raw.get("input_tokens")),
-            "output_tokens": _count(raw.get("output_tokens")),
-            "cost_usd": _cost(raw.get("cost_usd")),
+            **GenerationResult.from_json(raw).message_fields(),
             "status": status if status in RESTORED_STATUSES else GenerationStatus.COMPLETE,
         },
     )
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return 0
-    return min(max(value, 0), 2**31 - 1)
-
-
-def _cost(value: Any) -> Decimal:
-    try:
-        cost = Decimal(str(value)) if isinstance(value, str | int | float) else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
-    if not cost.is_finite() or cost < 0 or cost >= Decimal(10) ** 8:
-        return Decimal(0)
-    return cost.quantize(Decimal("0.00000001"))

@@ -10,11 +10,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import time as clock
+from decimal import Decimal
 
 import redis.asyncio as aioredis
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from providers.adapters.base import Target
+from providers.deployments import Deployment
 from routing.reliability.breakers import BreakerBackend, BreakerConfig, LocalBreakers
 from routing.reliability.breakers_redis import RedisBreakers
 from routing.reliability.budgets import (
@@ -50,13 +53,13 @@ def bench_candidates(count: int = 50) -> tuple[Candidate, ...]:
     rng = random.Random(1)
     return tuple(
         Candidate(
-            i,
-            f"provider{i % 12}",
-            f"model-{i}",
-            context_window=rng.choice([8_192, 32_768, 128_000, 200_000]),
-            capabilities=frozenset(rng.sample(["tools", "vision", "json"], rng.randint(0, 3))),
-            input_price=rng.uniform(0.05, 5),
-            output_price=rng.uniform(0.1, 15),
+            Deployment(
+                target=Target(i, f"provider{i % 12}", kind="openai", base_url="", model=f"m-{i}"),
+                context_window=rng.choice([8_192, 32_768, 128_000, 200_000]),
+                capabilities=frozenset(rng.sample(["tools", "vision", "json"], rng.randint(0, 3))),
+                input_price=Decimal(f"{rng.uniform(0.05, 5):.4f}"),
+                output_price=Decimal(f"{rng.uniform(0.1, 15):.4f}"),
+            ),
             in_flight=rng.randint(0, 20),
             ttft_ms=rng.uniform(100, 1500),
             tokens_per_second=rng.uniform(20, 800),

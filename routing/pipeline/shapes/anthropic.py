@@ -15,7 +15,6 @@ from providers.adapters.base import JSON, StreamChunk, UpstreamError
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError, invalid
 from routing.pipeline.shapes.base import ApiShape
-from routing.pipeline.shapes.openai import upstream_failure
 from routing.pipeline.validation import chat_body_validate
 
 STOP_REASONS = {
@@ -114,7 +113,7 @@ class AnthropicShape(ApiShape):
                     if choice.get("finish_reason"):
                         stop_reason = STOP_REASONS.get(choice["finish_reason"], "end_turn")
         except UpstreamError as upstream:
-            error = upstream_failure(upstream, log)
+            error = log.stream_failed(upstream)
             yield _event("error", self.error_json(error))
             return
         for event in blocks.close():

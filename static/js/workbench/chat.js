@@ -91,11 +91,11 @@
   function metaText(message) {
     if (message.role !== "assistant") return "";
     const parts = [];
-    const answered = message.provider_slug ? `${message.provider_slug}/${message.upstream_model}` : "";
+    const answered = message.answered_by || "";
     if (answered && answered !== message.model) parts.push(`${message.model} → ${answered}`);
     else parts.push(message.model || answered);
     if (message.status === "streaming") {
-      parts.push(`${message._n ?? 0} tokens so far`);
+      parts.push(`${message.output_tokens ?? 0} tokens so far`);
     } else {
       parts.push(`${message.input_tokens} in · ${message.output_tokens} out`);
     }
@@ -118,7 +118,7 @@
       badge.textContent = message.status === "error" ? `Error: ${message.error}` : message.status;
     }
     node.classList.toggle("is-streaming", message.status === "streaming");
-    node.dataset.tokens = String(message._n ?? 0);
+    node.dataset.pieces = String(message._n ?? 0);
     node.dataset.key = `message:${message.id}`;
   }
 
@@ -326,14 +326,14 @@
     routed(event) {
       const message = messageFor(event.key);
       if (!message) return;
-      Object.assign(message, { provider_slug: event.provider_slug, upstream_model: event.upstream_model });
+      message.answered_by = event.answered_by;
       refresh(message.id);
     },
     snapshot(event) {
       const message = messageFor(event.key);
       if (!message) return;
       state.streaming.set(event.key, message.id);
-      Object.assign(message, { content: event.text, _n: event.n, status: "streaming" });
+      Object.assign(message, { content: event.text, _n: event.n, output_tokens: event.output_tokens, status: "streaming" });
       refresh(message.id);
       renderControls();
     },
@@ -342,6 +342,7 @@
       if (!message || event.n < (message._n ?? 0)) return; // already in a snapshot
       message.content += event.text;
       message._n = event.n + 1;
+      message.output_tokens = event.output_tokens;
       message.ttft_ms = event.ttft_ms;
       if (event.cost_usd) message.cost_usd = event.cost_usd;
       refresh(message.id);

@@ -133,7 +133,7 @@
     const follow = view.output.scrollHeight - view.output.scrollTop - view.output.clientHeight < 60;
     view.output.replaceChildren(render(view.text));
     if (view.status === "streaming") appendCursor(view.output);
-    view.output.dataset.tokens = String(view.n);
+    view.output.dataset.pieces = String(view.n);
     if (view.data) view.output.dataset.key = `slot:${view.data.id}`;
     if (follow) {
       state.syncing = true;
@@ -185,7 +185,7 @@
       const view = state.slots[data.position];
       view.data = data;
       Object.assign(view.metrics, data.metrics);
-      const answered = data.metrics.provider_slug ? `${data.metrics.provider_slug}/${data.metrics.upstream_model}` : "";
+      const answered = data.metrics.answered_by || "";
       const suffix = answered && answered !== data.model ? ` → ${answered}` : "";
       view.label.textContent = `Model ${letter(data.position)} · ${data.model}${suffix}`;
       showNumbers(view);
@@ -259,8 +259,8 @@
     routed(event) {
       const view = state.byKey.get(event.key);
       if (!view) return;
-      Object.assign(view.metrics, { provider_slug: event.provider_slug, upstream_model: event.upstream_model });
-      const answered = `${event.provider_slug}/${event.upstream_model}`;
+      view.metrics.answered_by = event.answered_by;
+      const answered = event.answered_by;
       if (view.data.model && answered !== view.data.model) view.label.textContent = `Model ${letter(view.data.position)} · ${view.data.model} → ${answered}`;
     },
     snapshot(event) {
@@ -277,8 +277,8 @@
       const generating = (event.ms - event.ttft_ms) / 1000;
       Object.assign(view.metrics, {
         ttft_ms: event.ttft_ms,
-        output_tokens: view.n,
-        tokens_per_second: generating > 0 && event.n > 0 ? Math.round((event.n / generating) * 10) / 10 : null,
+        output_tokens: event.output_tokens,
+        tokens_per_second: generating > 0 && event.output_tokens > 1 ? Math.round((event.output_tokens / generating) * 10) / 10 : null,
         cost_usd: event.cost_usd ?? view.metrics.cost_usd,
       });
       refresh(view);

@@ -9,6 +9,7 @@ import openai
 import pytest
 from django.utils import timezone
 
+from routing.signals import pipeline_caches_clear
 from tests.routing.conftest import recorded_usage
 from workspaces.models import ApiKey, ApiKeyScope
 
@@ -202,9 +203,7 @@ def test_upstream_unavailable_is_503(gateway):
     from providers.models import Provider
 
     Provider.objects.filter(pk=gateway.provider.pk).update(base_url="http://127.0.0.1:9")
-    from routing.pipeline.candidates import candidates_forget
-
-    candidates_forget()
+    pipeline_caches_clear()
     with pytest.raises(openai.APIStatusError) as caught:
         client(gateway).chat.completions.create(model="sim/echo", messages=USER)
     assert caught.value.status_code in (502, 503)

@@ -12,6 +12,8 @@ import pytest
 
 from providers.models import ProviderModel
 from routing.models import ModelAlias, RoutingRule, SpendBudget
+from routing.pipeline.live_stats import stats_reset
+from routing.reliability import local_backends_reset
 from tests.routing.conftest import recorded_usage, wire_provider
 from tests.simulated import Simulator
 from workspaces.models import ApiKey
@@ -38,10 +40,7 @@ def alias(gateway, name: str, models: list[str], strategy: str = "ordered", **ex
 @pytest.fixture(autouse=True)
 def _fresh_breakers():
     """Breakers are process-wide; each drill starts with all of them closed."""
-    from routing.pipeline.live_stats import stats_reset
-    from routing.reliability import backends
-
-    backends._local_breakers.__init__()
+    local_backends_reset()
     stats_reset()
     yield
 

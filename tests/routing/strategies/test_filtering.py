@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from routing.strategies import RouteRequest, candidates_eligible
-from tests.routing.strategies.candidates import ALL, GROQ, MINI, SONNET
+from tests.routing.strategies.candidates import ALL, GROQ, MINI, SONNET, with_facts
 
 
 def test_a_context_window_too_small_for_prompt_plus_output_is_skipped():
@@ -29,7 +27,7 @@ def test_missing_capabilities_are_skipped_with_what_is_missing():
 
 
 def test_an_unknown_context_window_is_not_a_reason_to_skip():
-    unknown = replace(GROQ, context_window=None)
+    unknown = with_facts(GROQ, context_window=None)
     assert candidates_eligible([unknown], RouteRequest(prompt_tokens=500_000))[0] == [unknown]
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from routing.strategies import BalancedWeights, RouteRequest, StrategyOptions, candidates_order
-from tests.routing.strategies.candidates import ALL, GROQ, MINI, SONNET
+from tests.routing.strategies.candidates import ALL, GROQ, MINI, SONNET, with_facts
 
 SHORT = RouteRequest(prompt_tokens=1_000, output_tokens=200)
 
@@ -31,7 +31,7 @@ def test_cost_puts_the_cheapest_for_the_expected_tokens_first():
 
 
 def test_cost_puts_candidates_without_prices_last():
-    unpriced = replace(GROQ, input_price=None)
+    unpriced = with_facts(GROQ, input_price=None)
     assert order("cost", (unpriced, SONNET, MINI))[0][-1] == "groq/llama-3.1-8b"
 
 

@@ -8,6 +8,11 @@ from typing import Any
 from hub.workbench.models import Conversation, Message
 from workspaces.models import Workspace
 
+ANSWER_TIMINGS = {
+    "provider_slug": "sim", "upstream_model": "echo", "latency_ms": 410, "ttft_ms": 95,
+    "tokens_per_second": 42.5, "route_reason": "first healthy candidate", "request_id": "req_1",
+}  # fmt: skip
+
 
 def make_conversation(
     workspace: Workspace,
@@ -37,6 +42,7 @@ def make_conversation(
             cost_usd=Decimal("0.00012") if role == "assistant" else 0,
             input_tokens=12 if role == "assistant" else 0,
             output_tokens=3 if role == "assistant" else 0,
+            **(ANSWER_TIMINGS if role == "assistant" else {}),
         )
     conversation.active_leaf = parent
     conversation.save(update_fields=["active_leaf"])

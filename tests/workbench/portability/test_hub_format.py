@@ -10,6 +10,7 @@ import pytest
 from hub.workbench.models import Conversation, GenerationStatus, ImportedConversation
 from hub.workbench.portability.hub_format import FORMAT, conversation_key, conversations_export
 from hub.workbench.portability.importing import conversations_import
+from hub.workbench.results import GenerationResult
 from hub.workbench.selectors import message_path
 from tests import factories
 from tests.workbench.portability.factories import add_branch, make_conversation
@@ -66,6 +67,8 @@ def test_round_trip_recreates_the_conversation(branched, other_workspace):
     assert copy.total_cost_usd == Decimal("0.00012")
     moon = copy.messages.get(content="The moon.")
     assert (moon.input_tokens, moon.output_tokens, moon.status) == (12, 3, "complete")
+    original = branched.messages.get(content="The moon.")
+    assert GenerationResult.of_message(moon) == GenerationResult.of_message(original)
     assert copy.created_at == branched.created_at
 
 
