@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hub.prompts import selectors, services
-from hub.prompts.exchange import MAX_IMPORT_BYTES, prompts_export, prompts_import
+from hub.prompts.exchange import prompts_export, prompts_import
 from hub.prompts.models import PromptTemplate, PromptVersion
 from hub.prompts.rendering import RenderError
 from hub.prompts.serializers import (
@@ -37,6 +37,7 @@ from hub.prompts.serializers import (
 from routing.pipeline.errors import error_body
 from workspaces.api.base import WorkspaceScopedListView, WorkspaceScopedView
 from workspaces.roles import Permission
+from workspaces.uploads import upload_read
 
 WRITE = Permission.USE_MODELS
 MAX_SEARCH = 200
@@ -248,6 +249,5 @@ class PromptImportView(WorkspaceScopedView[PromptTemplate]):
             upload = self.request.FILES.get("file")
             if upload is None:
                 raise ValidationError("Send the export as the body, or as the file field.")
-            return upload.read(MAX_IMPORT_BYTES + 1)
-        stream = self.request.stream
-        return stream.read(MAX_IMPORT_BYTES + 1) if stream is not None else b""
+            return upload_read(upload)
+        return upload_read(self.request.stream)

@@ -19,10 +19,10 @@ from django.utils import timezone
 from hub.prompts.models import PromptTemplate, PromptVersion, VersionLabel
 from hub.prompts.rendering import variables_in, variables_spec_clean
 from workspaces.access import Actor
+from workspaces.uploads import FileRejected, upload_json
 
 FORMAT = "provider-hub.prompts"
 FORMAT_VERSION = 1
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_PROMPTS = 5_000
 MAX_TEXT = 100_000
 
@@ -88,26 +88,18 @@ class PromptImportResult:
 
 
 def prompts_parse(raw: bytes) -> list[_Prompt]:
-    """The prompts of an exported file; ValidationError says what is wrong and where."""
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ValidationError("The file is not UTF-8 text.") from None
-    except json.JSONDecodeError as error:
-        raise ValidationError(
-            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
-        ) from None
+    """The prompts of an exported file; FileRejected (a ValidationError) says what is wrong
+    and where."""
+    data = upload_json(raw)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValidationError(
+        raise FileRejected(
             f'This is not a prompt library export: expected an object with "format": "{FORMAT}".'
         )
     items = data.get("prompts")
     if not isinstance(items, list):
-        raise ValidationError('"prompts" must be a list.')
+        raise FileRejected('"prompts" must be a list.')
     if len(items) > MAX_PROMPTS:
-        raise ValidationError(f"At most {MAX_PROMPTS} prompts per file.")
+        raise FileRejected(f"At most {MAX_PROMPTS} prompts per file.")
     prompts: list[_Prompt] = []
     names: set[str] = set()
     for n, item in enumerate(items):

@@ -73,23 +73,6 @@ class PromptSearchForm(forms.Form):
         ]
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="JSON file")
-
-    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.max_bytes = max_bytes
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > self.max_bytes:
-            raise ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-                f"{self.max_bytes / 1_048_576:.0f} MB."
-            )
-        return upload
-
-
 def use_form(version: PromptVersion, data: Any = None) -> forms.Form:
     """One field per variable of ``version``: a text area, or a select for a choice."""
     form = forms.Form(data, prefix=USE_PREFIX)

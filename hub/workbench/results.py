@@ -56,7 +56,7 @@ class GenerationResult:
 
     def to_json(self) -> dict[str, Any]:
         """For the page, a slot's ``metrics`` and the hub's export file."""
-        cost = f"{self.cost_usd.quantize(COST_STEP):f}"
+        cost = f"{Decimal(self.cost_usd).quantize(COST_STEP):f}"  # a fresh row may hold an int
         return {**asdict(self), "cost_usd": cost, "answered_by": self.answered_by}
 
     @classmethod

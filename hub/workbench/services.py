@@ -23,38 +23,36 @@ from hub.workbench.models import (
 )
 from hub.workbench.results import GenerationResult
 from hub.workbench.selectors import message_path
+from routing.pipeline.validation import PARAMETER_RANGES, parameter_problem
 from workspaces.access import Actor
 
 MAX_CONTENT = 100_000
 MIN_SLOTS, MAX_SLOTS = 2, 8
 MAX_HISTORY = 200
 TITLE_LENGTH = 60
-PARAM_RANGES: dict[str, tuple[type, float, float]] = {
-    "temperature": (float, 0.0, 2.0),
-    "top_p": (float, 0.0, 1.0),
-    "max_tokens": (int, 1, 200_000),
-}
+WORKBENCH_PARAMS = ("temperature", "top_p", "max_tokens")  # what the pages let people set
 
 
 def params_clean(raw: Any) -> dict[str, float | int]:
-    """Sampling parameters the workbench sends upstream; blank ones are left to the model."""
+    """Sampling parameters the workbench sends upstream, checked against the same ranges as
+    /v1 (routing.pipeline.validation); blank ones are left to the model."""
     if raw in (None, ""):
         return {}
     if not isinstance(raw, dict):
         raise ValidationError("Parameters must be an object.")
     cleaned: dict[str, float | int] = {}
     for name, value in raw.items():
-        if name not in PARAM_RANGES:
+        if name not in WORKBENCH_PARAMS:
             raise ValidationError(f"Unknown parameter {name!r}.")
         if value in (None, ""):
             continue
-        kind, low, high = PARAM_RANGES[name]
+        kind = PARAMETER_RANGES[name][0]
         try:
             number = kind(value)
-        except (TypeError, ValueError):
-            raise ValidationError(f"{name} must be a number.") from None
-        if not low <= number <= high:
-            raise ValidationError(f"{name} must be between {low:g} and {high:g}.")
+        except (TypeError, ValueError, OverflowError):
+            number = value  # parameter_problem says what it should be
+        if problem := parameter_problem(name, number):
+            raise ValidationError(problem)
         cleaned[name] = number
     return cleaned
 

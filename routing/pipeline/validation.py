@@ -18,6 +18,35 @@ from routing.pipeline.errors import ApiError, invalid
 MAX_BODY_BYTES: int = getattr(settings, "HUB_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
 
+# The one table of sampling parameters the hub checks, for /v1 and the workbench alike:
+# name -> (int or float, lowest, highest); None leaves that side open.
+PARAMETER_RANGES: dict[str, tuple[type, float | None, float | None]] = {
+    "temperature": (float, 0, 2),
+    "top_p": (float, 0, 1),
+    "presence_penalty": (float, -2, 2),
+    "frequency_penalty": (float, -2, 2),
+    "max_tokens": (int, 1, None),
+    "max_completion_tokens": (int, 1, None),
+    "n": (int, 1, 128),
+    "seed": (int, None, None),
+}
+
+
+def parameter_problem(name: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for the sampling parameter ``name``; None if nothing."""
+    kind, low, high = PARAMETER_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int if kind is int else int | float):
+        return f"{name} must be {'an integer' if kind is int else 'a number'}."
+    if (low is not None and value < low) or (high is not None and value > high):
+        if low is not None and high is not None:
+            return f"{name} must be between {low:g} and {high:g}."
+        return (
+            f"{name} must be at least {low:g}."
+            if low is not None
+            else f"{name} must be at most {high:g}."
+        )
+    return None
+
 
 def body_json(request: HttpRequest) -> JSON:
     """The request body as a JSON object; 413 over the size limit, 400 when not a JSON object."""
@@ -53,14 +82,9 @@ def chat_body_validate(body: JSON) -> JSON:
     for index, message in enumerate(messages):
         _message(message, f"messages[{index}]")
     _optional(body, "stream", bool)
-    _number(body, "temperature", 0, 2)
-    _number(body, "top_p", 0, 1)
-    _number(body, "presence_penalty", -2, 2)
-    _number(body, "frequency_penalty", -2, 2)
-    for name in ("max_tokens", "max_completion_tokens"):
-        _integer(body, name, 1, None)
-    _integer(body, "n", 1, 128)
-    _integer(body, "seed", None, None)
+    for name in PARAMETER_RANGES:
+        if body.get(name) is not None and (problem := parameter_problem(name, body[name])):
+            raise invalid(problem, param=name)
     _stop(body)
     _tools(body)
     _tool_choice(body)
@@ -89,7 +113,9 @@ def embeddings_body_validate(body: JSON) -> JSON:
             "input must be a non-empty string, array of strings or array of token arrays.",
             param="input",
         )
-    _integer(body, "dimensions", 1, None)
+    dimensions = body.get("dimensions")
+    if dimensions is not None and (not _is_int(dimensions) or dimensions < 1):
+        raise invalid("dimensions must be a positive integer.", param="dimensions")
     if "encoding_format" in body and body["encoding_format"] not in ("float", "base64"):
         raise invalid("encoding_format must be 'float' or 'base64'.", param="encoding_format")
     return body
@@ -186,26 +212,6 @@ def _optional(body: JSON, name: str, kind: type, *, prefix: str = "") -> Any:
     if not isinstance(value, kind):
         raise invalid(f"{prefix}{name} must be a {_type_name(kind)}.", param=prefix + name)
     return value
-
-
-def _number(body: JSON, name: str, low: float, high: float) -> None:
-    value = body.get(name)
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise invalid(f"{name} must be a number.", param=name)
-    if not low <= value <= high:
-        raise invalid(f"{name} must be between {low} and {high}.", param=name)
-
-
-def _integer(body: JSON, name: str, low: int | None, high: int | None) -> None:
-    value = body.get(name)
-    if value is None:
-        return
-    if not _is_int(value):
-        raise invalid(f"{name} must be an integer.", param=name)
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise invalid(f"{name} is out of range.", param=name)
 
 
 def _is_int(value: Any) -> bool:

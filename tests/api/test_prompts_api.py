@@ -285,6 +285,17 @@ def test_a_broken_import_is_400_with_the_reason_and_writes_nothing(owner_api, wo
     assert not PromptTemplate.objects.exists()
 
 
+def test_a_body_past_the_import_limit_is_400_and_is_not_read_to_its_end(
+    owner_api, workspace, settings
+):
+    settings.HUB_IMPORT_MAX_BYTES = 100
+    raw = b'{"format": "provider-hub.prompts", "prompts": []}' + b" " * 200
+    error = assert_openai_error(
+        owner_api.post(url(workspace, "import"), raw, content_type=JSON), 400, param="file"
+    )
+    assert "the limit is" in error["message"]
+
+
 def test_a_multipart_import_without_a_file_is_400(owner_api, workspace):
     response = owner_api.post(url(workspace, "import"), {"other": "x"}, format="multipart")
     assert_openai_error(response, 400, param="file")

@@ -313,10 +313,9 @@ def test_a_malformed_import_is_a_form_error(owner_client, workspace):
     assert response.status_code == 400
 
 
-def test_an_oversized_import_is_refused_before_parsing(owner_client, workspace, monkeypatch):
-    from hub.prompts.views import exchange
-
-    monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 10)
+def test_an_oversized_import_is_refused_before_parsing(owner_client, workspace, settings):
+    """The one import limit of the hub (HUB_IMPORT_MAX_BYTES) holds for prompts too."""
+    settings.HUB_IMPORT_MAX_BYTES = 10
     response = owner_client.post(
         url("prompt-import", workspace), {"file": _file("x.json", b"[" + b" " * 50 + b"]")}
     )

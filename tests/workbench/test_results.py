@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from hub.workbench.models import GenerationStatus, PlaygroundSlot
+from hub.workbench.models import GenerationStatus, Message, PlaygroundSlot
 from hub.workbench.results import NAMING_FIELDS, GenerationResult
 from hub.workbench.selectors import message_json, slot_json
 from hub.workbench.services import conversation_from_slot
 from tests import factories
-from tests.workbench.rows import playground_run_make
+from tests.workbench.rows import conversation_make, playground_run_make
 
 RESULT = GenerationResult(
     provider_slug="sim", upstream_model="echo", input_tokens=12, output_tokens=30,
@@ -66,3 +66,14 @@ def test_continue_in_chat_carries_the_slot_result_onto_the_message(workspace, ow
     shown = message_json(answer)
     assert {k: shown[k] for k in RESULT.to_json()} == slot_json(slot, revealed=True)["metrics"]
     assert conversation.total_cost_usd == RESULT.cost_usd
+
+
+@pytest.mark.django_db
+def test_a_message_just_created_serialises_like_one_read_back(workspace, owner):
+    conversation = conversation_make(workspace, owner)
+    fresh = Message.objects.create(conversation=conversation, role="assistant", content="…")
+    assert (
+        message_json(fresh)["cost_usd"]
+        == "0.00000000"
+        == message_json(Message.objects.get(pk=fresh.pk))["cost_usd"]
+    )

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from hub.prompts.exchange import MAX_IMPORT_BYTES, prompts_export, prompts_import
-from hub.prompts.forms import UploadForm
+from hub.prompts.exchange import prompts_export, prompts_import
 from hub.prompts.views.library import PromptPage
 from workspaces.roles import Permission
+from workspaces.uploads import UploadForm
 
 
 class PromptExportView(PromptPage):
@@ -37,16 +37,16 @@ class PromptImportView(PromptPage):
     permissions = {"GET": Permission.USE_MODELS, "POST": Permission.USE_MODELS}
 
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        return self.render_page({"form": UploadForm(max_bytes=MAX_IMPORT_BYTES)})
+        return self.render_page({"form": UploadForm(label="JSON file")})
 
     def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        form = UploadForm(request.POST, request.FILES, max_bytes=MAX_IMPORT_BYTES)
+        form = UploadForm(request.POST, request.FILES, label="JSON file")
         if form.is_valid():
             try:
                 result = prompts_import(actor=self.actor, raw=form.cleaned_data["file"].read())
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
-                fresh = UploadForm(max_bytes=MAX_IMPORT_BYTES)
+                fresh = UploadForm(label="JSON file")
                 return self.render_page({"form": fresh, "result": result})
         return self.render_page({"form": form}, status=400)

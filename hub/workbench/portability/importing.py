@@ -45,7 +45,7 @@ class ImportResult:
 
 def conversations_import(*, actor: Actor, raw: bytes) -> ImportResult:
     """Import every conversation of the file the actor does not have yet. Raises
-    ImportFileError when the file as a whole is unusable; a broken conversation inside a
+    FileRejected when the file as a whole is unusable; a broken conversation inside a
     good file is reported in the result and the rest are imported."""
     export = export_read(raw)
     result = ImportResult(source_label=export.source_label)

@@ -1,39 +1,33 @@
 """From an uploaded file to the conversations in it: size limits, the zip archives ChatGPT
-and Claude hand out, JSON, and which export it is. Every failure is an ImportFileError
-whose message can be shown to the user as is."""
+and Claude hand out, JSON, and which export it is. Every failure is a FileRejected
+(workspaces.uploads) whose message can be shown to the user as is."""
 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-
 from hub.workbench.models import ImportSource
 from hub.workbench.portability import chatgpt, claude, hub_format
 from hub.workbench.portability.parsed import ParsedConversation
+from workspaces.uploads import (
+    FileRejected,
+    megabytes,
+    upload_json,
+    upload_limit_bytes,
+    upload_size_check,
+)
 
 MAX_CONVERSATIONS = 20_000
-DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
-
-
-class ImportFileError(ValidationError):
-    """The whole file is unusable; nothing was imported."""
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "HUB_IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD))
 
 
 def max_json_bytes() -> int:
     """A zip's conversations.json may be larger than the zip; still bounded."""
-    return 2 * max_upload_bytes()
+    return 2 * upload_limit_bytes()
 
 
 @dataclass(frozen=True)
@@ -49,44 +43,33 @@ class ExportFile:
 
 def export_read(raw: bytes) -> ExportFile:
     """The conversations of an uploaded ChatGPT, Claude or hub export (JSON or zip)."""
-    if len(raw) > max_upload_bytes():
-        raise ImportFileError(f"The file is larger than {_mb(max_upload_bytes())}.")
     if raw[:4] == b"PK\x03\x04":
-        raw = _json_from_zip(raw)
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportFileError("The file is not UTF-8 text; upload the export's JSON.") from None
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
-        ) from None
-    except RecursionError:
-        raise ImportFileError("The file's JSON is nested too deeply.") from None
-    return _detect(data)
+        upload_size_check(len(raw))
+        return _detect(upload_json(_json_from_zip(raw), limit=max_json_bytes()))
+    return _detect(upload_json(raw, hint="; upload the export's JSON"))
 
 
 def _detect(data: Any) -> ExportFile:
     if hub_format.looks_like(data):
         items = data.get("conversations")
         if not isinstance(items, list):
-            raise ImportFileError("This hub export has no “conversations” list.")
+            raise FileRejected("This hub export has no “conversations” list.")
         return _checked(ExportFile(ImportSource.HUB, items, hub_format.conversation_parse))
     if isinstance(data, dict) and (chatgpt.looks_like(data) or claude.looks_like(data)):
         data = [data]  # one conversation on its own
     if not isinstance(data, list):
-        raise ImportFileError(
+        raise FileRejected(
             "This is not a ChatGPT, Claude or Provider Hub export: expected a list of "
             "conversations or a hub export object."
         )
     first = next((item for item in data if isinstance(item, dict)), None)
     if first is None:
-        raise ImportFileError("The file holds no conversations.")
+        raise FileRejected("The file holds no conversations.")
     if chatgpt.looks_like(first):
         return _checked(ExportFile(ImportSource.CHATGPT, data, chatgpt.conversation_parse))
     if claude.looks_like(first):
         return _checked(ExportFile(ImportSource.CLAUDE, data, claude.conversation_parse))
-    raise ImportFileError(
+    raise FileRejected(
         "This is not a ChatGPT, Claude or Provider Hub export: its conversations have "
         "neither a “mapping” (ChatGPT) nor “chat_messages” (Claude)."
     )
@@ -94,9 +77,9 @@ def _detect(data: Any) -> ExportFile:
 
 def _checked(export: ExportFile) -> ExportFile:
     if not export.items:
-        raise ImportFileError("The file holds no conversations.")
+        raise FileRejected("The file holds no conversations.")
     if len(export.items) > MAX_CONVERSATIONS:
-        raise ImportFileError(f"At most {MAX_CONVERSATIONS} conversations per file.")
+        raise FileRejected(f"At most {MAX_CONVERSATIONS} conversations per file.")
     return export
 
 
@@ -108,7 +91,7 @@ def _json_from_zip(raw: bytes) -> bytes:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "conversations.json"]
             if not names:
-                raise ImportFileError("The zip file has no conversations.json.")
+                raise FileRejected("The zip file has no conversations.json.")
             with archive.open(min(names, key=len)) as member:
                 data = member.read(limit + 1)
     except (
@@ -120,11 +103,7 @@ def _json_from_zip(raw: bytes) -> bytes:
         RuntimeError,
         OSError,
     ):
-        raise ImportFileError("The zip file is damaged or encrypted.") from None
+        raise FileRejected("The zip file is damaged or encrypted.") from None
     if len(data) > limit:
-        raise ImportFileError(f"conversations.json in the zip is larger than {_mb(limit)}.")
+        raise FileRejected(f"conversations.json in the zip is larger than {megabytes(limit)}.")
     return data
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"

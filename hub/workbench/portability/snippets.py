@@ -17,10 +17,10 @@ from typing import Any
 
 from hub.workbench.models import Conversation, GenerationStatus, MessageRole
 from hub.workbench.portability.markdown import active_branch
+from hub.workbench.services import WORKBENCH_PARAMS
 
 PLACEHOLDER_MODEL = "MODEL"
 # The sampling parameters the workbench keeps, with their names in each client.
-PARAMS = ("temperature", "top_p", "max_tokens")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ def call_of(conversation: Conversation, *, base_url: str) -> Call:
     params = {
         name: value
         for name, value in (conversation.params or {}).items()
-        if name in PARAMS and isinstance(value, int | float) and not isinstance(value, bool)
+        if name in WORKBENCH_PARAMS
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
     }
     return Call(
         base_url=base_url.rstrip("/"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -22,29 +21,20 @@ from hub.workbench.models import Conversation
 from hub.workbench.portability.hub_format import conversations_export
 from hub.workbench.portability.importing import conversations_import
 from hub.workbench.portability.markdown import conversation_markdown
-from hub.workbench.portability.reading import max_upload_bytes
 from hub.workbench.portability.snippets import call_of, snippets_for
 from hub.workbench.selectors import conversation_list
 from workspaces.roles import Permission
+from workspaces.uploads import UploadForm
 from workspaces.views.base import WorkspacePageView
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
+def import_form(*args: Any) -> UploadForm:
+    return UploadForm(
+        *args,
         label="Export file",
         help_text="conversations.json from ChatGPT or Claude (or their .zip), "
         "or a Provider Hub export.",
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        limit = max_upload_bytes()
-        if upload.size > limit:
-            raise ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-                f"{limit / 1_048_576:.0f} MB."
-            )
-        return upload
 
 
 class ImportView(WorkspacePageView):
@@ -55,11 +45,10 @@ class ImportView(WorkspacePageView):
     permissions = {"GET": Permission.USE_MODELS, "POST": Permission.USE_MODELS}
 
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        return self.render_page({"form": ImportForm(), "limit_mb": max_upload_bytes() >> 20})
+        return self.render_page({"form": import_form()})
 
     def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        form = ImportForm(request.POST, request.FILES)
-        context: dict[str, Any] = {"limit_mb": max_upload_bytes() >> 20}
+        form = import_form(request.POST, request.FILES)
         if form.is_valid():
             try:
                 result = conversations_import(
@@ -68,8 +57,8 @@ class ImportView(WorkspacePageView):
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
-                return self.render_page({**context, "form": ImportForm(), "result": result})
-        return self.render_page({**context, "form": form}, status=400)
+                return self.render_page({"form": import_form(), "result": result})
+        return self.render_page({"form": form}, status=400)
 
 
 class ConversationPage(WorkspacePageView):

@@ -8,8 +8,9 @@ import zipfile
 
 import pytest
 
-from hub.workbench.portability.reading import ImportFileError, export_read
+from hub.workbench.portability.reading import export_read
 from tests.workbench.portability.helpers import fixture_bytes
+from workspaces.uploads import FileRejected
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
@@ -38,7 +39,7 @@ def zipped(files: dict[str, bytes]) -> bytes:
     ],
 )
 def test_an_unusable_file_is_one_clear_error(raw, message):
-    with pytest.raises(ImportFileError) as raised:
+    with pytest.raises(FileRejected) as raised:
         export_read(raw)
     assert message in " ".join(raised.value.messages)
 
@@ -73,7 +74,7 @@ def test_the_export_zip_is_read_for_its_conversations_json():
 
 def test_files_over_the_limit_are_refused_unread(settings):
     settings.HUB_IMPORT_MAX_BYTES = 1000
-    with pytest.raises(ImportFileError, match="larger than"):
+    with pytest.raises(FileRejected, match="the limit is"):
         export_read(b"[" + b" " * 2000 + b"]")
 
 
@@ -81,5 +82,5 @@ def test_a_zip_that_unpacks_past_the_limit_is_refused(settings):
     settings.HUB_IMPORT_MAX_BYTES = 10_000
     bomb = zipped({"conversations.json": b"[" + b" " * 500_000 + b"]"})
     assert len(bomb) < 10_000
-    with pytest.raises(ImportFileError, match=r"conversations\.json in the zip is larger"):
+    with pytest.raises(FileRejected, match=r"conversations\.json in the zip is larger"):
         export_read(bomb)
