@@ -38,12 +38,14 @@ run: install
 # or a SECRET_KEY.
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/mypy .
 	$(BIN)/pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/mypy .
 
 format: install-dev

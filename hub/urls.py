@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hub.overview import OverviewView
 from hub.views import healthz
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("hub.api_urls")),
     path("v1/", include("routing.pipeline.urls")),
+    path("w/<slug:workspace_slug>/", OverviewView.as_view(), name="workspace-overview"),
     path("", include("workspaces.urls")),
     path("", include("providers.urls")),
     path("", include("routing.urls")),

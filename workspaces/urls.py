@@ -16,7 +16,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("invite/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("w/", views.workspace_list, name="workspace-list"),
-    path(f"{WS}/", views.OverviewView.as_view(), name="workspace-overview"),
     path(f"{WS}/settings/", views.SettingsView.as_view(), name="workspace-settings"),
     path(f"{WS}/delete/", views.DeleteView.as_view(), name="workspace-delete"),
     path(f"{WS}/members/", views.MembersView.as_view(), name="member-list"),

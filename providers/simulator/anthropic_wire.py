@@ -1,7 +1,7 @@
 """Anthropic's Messages format: /v1/messages, complete and streaming.
 
-The translation into an OpenAI-shaped request is the hub's own inbound one (routing.pipeline.shapes),
-so the simulator understands exactly what the hub's /v1/messages accepts.
+The simulator reads Anthropic's wire format with code of its own, written from Anthropic's
+documentation: it is the independent other side the hub's translation is tested against.
 """
 
 from __future__ import annotations
@@ -25,13 +25,73 @@ def error(status: int, message: str) -> JSON:
 
 
 def request_to_openai(body: JSON) -> JSON:
-    from routing.pipeline.errors import ApiError
-    from routing.pipeline.shapes.anthropic import AnthropicShape
+    """A Messages request as the OpenAI-shaped one the simulated model answers; ValueError
+    (answered as a 400) for what Anthropic refuses."""
+    if isinstance(body.get("max_tokens"), bool) or not isinstance(body.get("max_tokens"), int):
+        raise ValueError("max_tokens: Field required")
+    turns = body.get("messages")
+    if not isinstance(turns, list) or not turns:
+        raise ValueError("messages: at least one message is required")
+    messages: list[JSON] = []
+    if body.get("system"):
+        messages.append({"role": "system", "content": _plain(body["system"])})
+    for turn in turns:
+        messages += _turn(turn)
+    request: JSON = {
+        "model": body.get("model"),
+        "messages": messages,
+        "max_tokens": body["max_tokens"],
+    }
+    if body.get("stop_sequences"):
+        request["stop"] = body["stop_sequences"]
+    tools = body.get("tools") or []
+    if tools:
+        request["tools"] = [
+            {"type": "function", "function": {"name": t.get("name"), "parameters": t.get("input_schema") or {}}}
+            for t in tools
+        ]  # fmt: skip
+        request["tool_choice"] = _tool_choice(body.get("tool_choice") or {"type": "auto"})
+    return request
 
-    try:
-        return AnthropicShape().request_to_openai(body)
-    except ApiError as failure:
-        raise ValueError(failure.message) from None
+
+def _turn(turn: object) -> list[JSON]:
+    if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
+        raise ValueError("messages: each message needs a role of user or assistant")
+    content = turn["content"] if isinstance(turn.get("content"), list) else [
+        {"type": "text", "text": turn.get("content") or ""}
+    ]  # fmt: skip
+    blocks = [b for b in content if isinstance(b, dict)]
+    results: list[JSON] = [
+        {"role": "tool", "tool_call_id": b.get("tool_use_id", ""), "content": _plain(b.get("content"))}
+        for b in blocks if b.get("type") == "tool_result"
+    ]  # fmt: skip
+    message: JSON = {"role": turn["role"], "content": _plain(blocks)}
+    calls = [
+        {"id": b.get("id"), "type": "function",
+         "function": {"name": b.get("name"), "arguments": json.dumps(b.get("input") or {})}}
+        for b in blocks if b.get("type") == "tool_use"
+    ]  # fmt: skip
+    if calls:
+        message["tool_calls"] = calls
+    return results + ([message] if message["content"] or calls else [])
+
+
+def _plain(content: object) -> str:
+    """The text of a string or of a list of blocks (text blocks only)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"
+        )
+    return ""
+
+
+def _tool_choice(choice: JSON) -> object:
+    kind = choice.get("type")
+    if kind == "tool":
+        return {"type": "function", "function": {"name": choice.get("name")}}
+    return {"any": "required", "none": "none"}.get(str(kind), "auto")
 
 
 def _blocks(answer: Answer) -> list[JSON]:

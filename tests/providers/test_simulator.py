@@ -71,6 +71,30 @@ def test_anthropic_messages_complete_and_stream(simulator):
     assert "content_block_delta" in names
 
 
+def test_anthropic_tool_turns_are_read_as_anthropic_documents_them(simulator):
+    """A tool named in the question is called; its result, sent back as a tool_result block
+    in a user turn after the assistant's tool_use block, is what the model then answers."""
+    tools = [{"name": "get_weather", "description": "Weather.",
+              "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]  # fmt: skip
+    ask = {"role": "user", "content": [{"type": "text", "text": "What is the weather in Paris?"}]}
+    body = {"model": "echo", "max_tokens": 50, "system": [{"type": "text", "text": "Be brief."}],
+            "tools": tools, "messages": [ask]}  # fmt: skip
+    first = post(simulator, "/v1/messages", body).json()
+    assert first["stop_reason"] == "tool_use"
+    [call] = first["content"]
+    assert call["type"] == "tool_use" and call["input"] == {"city": "Paris"}
+    result = {
+        "type": "tool_result",
+        "tool_use_id": call["id"],
+        "content": [{"type": "text", "text": "Sunny"}],
+    }
+    turns = [ask, {"role": "assistant", "content": [call]}, {"role": "user", "content": [result]}]
+    second = post(simulator, "/v1/messages", {**body, "messages": turns}).json()
+    assert second["content"] == [{"type": "text", "text": "The tool answered: Sunny"}]
+    refused = post(simulator, "/v1/messages", {"model": "echo", "messages": [ask]})
+    assert refused.status_code == 400 and "max_tokens" in refused.text
+
+
 def test_gemini_generate_and_stream(simulator):
     body = {"contents": [{"role": "user", "parts": [{"text": "hi gem"}]}]}
     result = post(simulator, "/v1beta/models/echo:generateContent", body).json()

@@ -13,7 +13,7 @@ from workspaces.views.members import (
     MemberRoleView,
     MembersView,
 )
-from workspaces.views.workspaces import DeleteView, OverviewView, SettingsView, workspace_list
+from workspaces.views.workspaces import DeleteView, SettingsView, workspace_list
 
 __all__ = [
     "DeleteView",
@@ -26,7 +26,6 @@ __all__ = [
     "MemberRemoveView",
     "MemberRoleView",
     "MembersView",
-    "OverviewView",
     "SettingsView",
     "home",
     "workspace_list",

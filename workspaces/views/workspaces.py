@@ -1,4 +1,5 @@
-"""The workspace list, a workspace's overview, and its settings (rename, delete)."""
+"""The workspace list and a workspace's settings (rename, delete); its overview page is
+hub.overview, above every app it reads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from providers.selectors import credential_list, provider_list, provider_model_list
 from workspaces import selectors, services
 from workspaces.forms import WorkspaceDeleteForm, WorkspaceNameForm
 from workspaces.roles import Permission
@@ -38,27 +38,6 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
         "workspaces/list.html",
         {"form": form, "memberships": memberships, "nav": "workspaces"},
     )
-
-
-class OverviewView(WorkspacePageView):
-    """What the workspace holds at a glance, with the next step for an empty one."""
-
-    nav = "overview"
-    template_name = "workspaces/overview.html"
-
-    def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        workspace = self.actor.workspace
-        providers = provider_list(workspace=workspace)
-        keys = selectors.api_key_list(actor=self.actor).filter(revoked_at__isnull=True)
-        counts = {
-            "providers": providers.count(),
-            "enabled_providers": providers.filter(enabled=True).count(),
-            "models": provider_model_list(workspace=workspace).count(),
-            "credentials": credential_list(workspace=workspace).count(),
-            "keys": keys.count(),
-            "members": selectors.membership_list(workspace=workspace).count(),
-        }
-        return self.render_page({"counts": counts, "providers": providers[:5]})
 
 
 class SettingsView(WorkspacePageView):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,28 +18,16 @@ from decimal import Decimal
 from typing import Any
 
 import aiohttp
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from hub.benchmarks import bench_key, bench_workspace, free_port, port_wait, processes_stop
+from providers.models import Provider, ProviderModel
+from routing.models import ModelAlias
 
 TIMEOUT = aiohttp.ClientTimeout(total=60)
 BODY = {"messages": [{"role": "user", "content": "Hello, benchmark."}], "max_tokens": 16}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start") from None
-            time.sleep(0.1)
 
 
 class Command(BaseCommand):
@@ -51,14 +38,10 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", default="1,32")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.core.management import call_command
-
         call_command("migrate", interactive=False, verbosity=0)
         levels = [int(c) for c in options["concurrency"].split(",")]
-        sim_port, hub_port = _free_port(), _free_port()
+        sim_port, hub_port = free_port(), free_port()
         key = self._workspace(sim_port)
-        from django.conf import settings
-
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "hub.settings"),
@@ -80,8 +63,8 @@ class Command(BaseCommand):
             env=env,
         )  # fmt: skip
         try:
-            _wait_for(sim_port, sim, "the simulated provider")
-            _wait_for(hub_port, hub, "the hub")
+            port_wait(sim_port, sim, "the simulated provider")
+            port_wait(hub_port, hub, "the hub")
             if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
                 os.sched_setaffinity(0, {1})  # keep the load generator off the hub's core
             asyncio.run(self._run(options["requests"], levels, sim_port, hub_port, key))
@@ -89,28 +72,12 @@ class Command(BaseCommand):
             lines = asyncio.run(_failover(sim_port, hub_port, key, min(options["requests"], 300)))
             self.stdout.write("\n".join(lines))
         finally:
-            for process in (hub, sim):
-                process.terminate()
-                process.wait(timeout=10)
+            processes_stop(hub, sim)
 
     def _workspace(self, sim_port: int) -> str:
-        from providers.models import Provider, ProviderModel
-        from workspaces import services
-        from workspaces.access import Actor
-        from workspaces.models import ApiKeyScope, Membership
-
-        owner = (
-            Membership.objects.filter(role="owner", workspace__slug="bench")
-            .select_related("user", "workspace")
-            .first()
-        )
-        if owner is None:
-            from django.contrib.auth import get_user_model
-
-            user = get_user_model().objects.create_user("bench-owner", password=None)
-            workspace = services.workspace_create(name="Bench", owner=user)
-            owner = Membership.objects.get(user=user, workspace=workspace)
-        workspace = owner.workspace
+        """The bench workspace on the simulator at ``sim_port``: models ``fast`` and
+        ``fault-500`` and the alias ``failover`` [fault-500, fast]; an inference key."""
+        workspace = bench_workspace()
         provider, _ = Provider.objects.update_or_create(
             workspace=workspace, slug="bench",
             defaults={"kind": "simulated", "name": "Bench", "base_url": f"http://127.0.0.1:{sim_port}"},
@@ -120,17 +87,11 @@ class Command(BaseCommand):
                 workspace=workspace, provider=provider, name=name,
                 defaults={"input_price_per_mtok": Decimal(1), "output_price_per_mtok": Decimal(2)},
             )  # fmt: skip
-        from routing.models import ModelAlias
-
         ModelAlias.objects.update_or_create(
             workspace=workspace, name="failover",
             defaults={"candidates": [{"model": "bench/fault-500"}, {"model": "bench/fast"}]},
         )  # fmt: skip
-        actor = Actor(user=owner.user, workspace=workspace, role=owner.role)
-        _key, raw = services.api_key_create(
-            actor=actor, name="bench", scopes=[ApiKeyScope.INFERENCE]
-        )
-        return raw
+        return bench_key("bench")
 
     async def _run(
         self, total: int, levels: list[int], sim_port: int, hub_port: int, key: str

@@ -17,9 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from routing.management.commands.bench_gateway import _free_port, _wait_for
+from hub.benchmarks import bench_key, bench_workspace, free_port, port_wait, processes_stop
+from providers.local.hardware import hardware_detect
+from providers.local.tiny_model import write_tiny_llama
+from providers.models import Provider, ProviderModel
 
 if TYPE_CHECKING:
     from llama_cpp.llama_types import ChatCompletionRequestMessage
@@ -40,8 +44,6 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=5)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.core.management import call_command
-
         call_command("migrate", interactive=False, verbosity=0)
         models_dir = Path(tempfile.mkdtemp(prefix="bench-local-"))
         model = self._model(options, models_dir)
@@ -57,8 +59,6 @@ class Command(BaseCommand):
             target = models_dir / Path(options["model"]).name
             target.symlink_to(Path(options["model"]).resolve())
             return target
-        from providers.local.tiny_model import write_tiny_llama
-
         path = write_tiny_llama(
             models_dir / "bench-F16.gguf", embedding=options["embedding"],
             layers=options["layers"], heads=12, kv_heads=4, context=2048, quantisation="F16",
@@ -67,9 +67,7 @@ class Command(BaseCommand):
         return path
 
     def _in_process(self, model: Path, tokens: int, runs: int) -> float:
-        import llama_cpp
-
-        from providers.local.hardware import hardware_detect
+        import llama_cpp  # heavy and optional (the local extra): loaded only to benchmark
 
         threads = hardware_detect().cpu_cores  # as the worker does
         llm = llama_cpp.Llama(model_path=str(model), n_ctx=2048, verbose=False, n_threads=threads)
@@ -88,7 +86,7 @@ class Command(BaseCommand):
         return statistics.median(rates[1:])
 
     def _through_hub(self, model: Path, tokens: int, runs: int) -> float:
-        worker_port, hub_port = _free_port(), _free_port()
+        worker_port, hub_port = free_port(), free_port()
         key = self._workspace(f"http://127.0.0.1:{worker_port}/v1", model.stem)
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "inference_worker", "--models-dir", str(model.parent),
@@ -99,8 +97,8 @@ class Command(BaseCommand):
              "--no-access-log", "--log-level", "warning"],
         )  # fmt: skip
         try:
-            _wait_for(worker_port, worker, "the inference worker")
-            _wait_for(hub_port, hub, "the hub")
+            port_wait(worker_port, worker, "the inference worker")
+            port_wait(hub_port, hub, "the hub")
             rates = []
             body = {"model": f"localbench/{model.stem}", "messages": PROMPT, "max_tokens": tokens,
                     "stream": True, "temperature": 0}  # fmt: skip
@@ -117,31 +115,14 @@ class Command(BaseCommand):
                 rates.append(count / (time.perf_counter() - started))
             return statistics.median(rates[1:])
         finally:
-            for process in (hub, worker):
-                process.terminate()
-                process.wait(timeout=15)
+            processes_stop(hub, worker)
 
     def _workspace(self, worker_url: str, model: str) -> str:
-        from providers.models import Provider, ProviderModel
-        from workspaces import services
-        from workspaces.access import Actor
-        from workspaces.models import ApiKeyScope, Membership
-
-        owner = Membership.objects.filter(role="owner", workspace__slug="bench").first()
-        if owner is None:
-            from django.contrib.auth import get_user_model
-
-            user = get_user_model().objects.create_user("bench-owner", password=None)
-            workspace = services.workspace_create(name="Bench", owner=user)
-            owner = Membership.objects.get(user=user, workspace=workspace)
+        """The bench workspace's ``localbench`` provider at the worker, serving ``model``."""
+        workspace = bench_workspace()
         provider, _ = Provider.objects.update_or_create(
-            workspace=owner.workspace, slug="localbench",
+            workspace=workspace, slug="localbench",
             defaults={"kind": "local", "name": "Local bench", "base_url": worker_url},
         )  # fmt: skip
-        ProviderModel.objects.get_or_create(
-            workspace=owner.workspace, provider=provider, name=model
-        )
-        actor = Actor(user=owner.user, workspace=owner.workspace, role=owner.role)
-        return services.api_key_create(
-            actor=actor, name="bench-local", scopes=[ApiKeyScope.INFERENCE]
-        )[1]
+        ProviderModel.objects.get_or_create(workspace=workspace, provider=provider, name=model)
+        return bench_key("bench-local")
