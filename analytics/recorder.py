@@ -19,6 +19,9 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection
 
+from analytics.models import UsageRecord
+from analytics.usage_insert import usage_rows_insert
+
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
@@ -152,8 +155,6 @@ def _reset_connection() -> None:
 def rows_write(rows: list[Row]) -> None:
     """Insert the batch (analytics.usage_insert); rows that break a constraint (their workspace
     was deleted meanwhile) are written one by one so one bad row cannot hold the rest back."""
-    from analytics.models import UsageRecord
-    from analytics.usage_insert import usage_rows_insert
 
     close_old_connections()
     try:

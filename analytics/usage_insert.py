@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from analytics.models import UsageRecord
+
 Row = dict[str, Any]
 CHUNK_ROWS = 25  # about 0.5 ms of Python between chances for the web worker's loop to run
 ToDb = Callable[[Any, BaseDatabaseWrapper], Any] | None  # None: the value goes as it is
@@ -25,7 +27,6 @@ Column = tuple[str, ToDb, Callable[[], Any]]  # attname, conversion, default
 
 @functools.cache
 def _plan(alias: str) -> tuple[str, tuple[Column, ...]]:
-    from analytics.models import UsageRecord
 
     connection = connections[alias]
     fields = [f for f in UsageRecord._meta.concrete_fields if not f.primary_key]

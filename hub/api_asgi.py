@@ -17,6 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 
+from providers.adapters.upstream_http import tls_context
+from routing.pipeline.tokens import tokens_in_text
+
 API_PREFIXES = ("/v1/",)
 
 
@@ -49,8 +52,6 @@ def split_api_traffic(pages_app: Any) -> Any:
 def warm_up_hot_path() -> None:
     """Load once per worker, at start-up, what the first /v1 call would otherwise wait for:
     the tokenizer that sizes prompts and the TLS trust store of upstream connections."""
-    from providers.adapters.upstream_http import tls_context
-    from routing.pipeline.tokens import tokens_in_text
 
     tls_context()
     tokens_in_text("warm up")

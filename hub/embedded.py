@@ -6,10 +6,21 @@ Default workspace, so a newcomer without any API key sees chat, playground and A
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
+
+from hub.schedules import periodic_tasks_ensure
+from providers.adapters.base import ModelInfo
+from providers.catalog import catalog_merge
+from providers.kinds import ProviderKind
+from providers.local.model_files import model_files_scan, registered_files
+from providers.models import Provider
+from providers.simulator.content import MODELS, PRICING
 from workspaces.models import Workspace
 
 SIMULATED_SLUG = "simulated"
@@ -26,7 +37,6 @@ def simulator_port() -> int | None:
 def local_worker_port() -> int | None:
     """The inference worker's port when llama-cpp-python is installed (the ``local`` extra)
     and HUB_LOCAL_WORKER is not false; None otherwise."""
-    import importlib.util
 
     if os.environ.get("HUB_LOCAL_WORKER", "true").strip().lower() in {"0", "false", "no", "off"}:
         return None
@@ -84,7 +94,6 @@ def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, 
 
 def prepare_embedded_services(*, workspace: Workspace) -> list[str]:
     """Set up what the embedded default offers out of the box; returns lines to print."""
-    from hub.schedules import periodic_tasks_ensure
 
     periodic_tasks_ensure()
     notes = []
@@ -102,20 +111,12 @@ def prepare_embedded_services(*, workspace: Workspace) -> list[str]:
 
 
 def local_models_dir():
-    from pathlib import Path
-
-    from django.conf import settings
 
     return Path(os.environ.get("HUB_MODELS_DIR") or settings.DATA_DIR / "models")
 
 
 def local_provider_register(workspace: Workspace, base_url: str) -> int:
     """The "Local" provider and the GGUF models on disk in its catalog; returns their count."""
-    from providers.adapters.base import ModelInfo
-    from providers.catalog import catalog_merge
-    from providers.kinds import ProviderKind
-    from providers.local.catalogue import catalogue_scan, registered_files
-    from providers.models import Provider
 
     directory = local_models_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -124,7 +125,7 @@ def local_provider_register(workspace: Workspace, base_url: str) -> int:
         slug="local",
         defaults={"kind": ProviderKind.LOCAL, "name": "Local (llama.cpp)", "base_url": base_url},
     )
-    found = catalogue_scan([directory], registered_files()).models.values()
+    found = model_files_scan([directory], registered_files()).models.values()
     catalog_merge(
         provider,
         [ModelInfo(id=i.id, context_window=i.context_length, is_embedding=i.is_embedding_model,
@@ -135,11 +136,6 @@ def local_provider_register(workspace: Workspace, base_url: str) -> int:
 
 def simulated_provider_register(workspace: Workspace, base_url: str):
     """The "Simulated" provider and its catalog; kept as the user left it when it exists."""
-    from providers.adapters.base import ModelInfo
-    from providers.catalog import catalog_merge
-    from providers.kinds import ProviderKind
-    from providers.models import Provider
-    from providers.simulator.content import MODELS, PRICING
 
     provider, created = Provider.objects.get_or_create(
         workspace=workspace,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -30,8 +32,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 async def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability, for load balancers and compose health checks."""
-    from asgiref.sync import sync_to_async
-    from django.db import connection
 
     def database_answers() -> bool:
         try:

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
+from providers.adapters.base import UpstreamError
+from providers.catalog import sync_models
 from providers.models import Credential, LocalModelFile, Provider, ProviderModel
 
 
@@ -64,8 +66,6 @@ class ProviderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sync models from the selected providers")
     def sync_models(self, request, queryset) -> None:
-        from providers.adapters.base import UpstreamError
-        from providers.catalog import sync_models
 
         for provider in queryset.select_related("credential"):
             try:

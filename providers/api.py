@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from providers import selectors, services
+from providers.adapters.base import UpstreamError
 from providers.models import Credential, Provider
 from providers.serializers import (
     CredentialCreateSerializer,
@@ -85,7 +86,6 @@ class ProviderSyncModelsView(_ProviderView):
 
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: Request, workspace_slug: str, pk: int) -> Response:
-        from providers.adapters.base import UpstreamError
 
         try:
             result = services.provider_sync_models(actor=self.actor, provider=self.url_object)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from providers.adapters.base import ModelInfo, UpstreamError
+from providers.adapters.registry import adapter_for, target_for
 from providers.models import ModelSource, Provider, ProviderModel
 from providers.pricing import facts_for
 from workspaces.models import Workspace
@@ -40,7 +41,6 @@ class SyncResult:
 
 def sync_models(provider: Provider) -> SyncResult:
     """List the provider's models and merge them into the catalog. Raises UpstreamError."""
-    from providers.adapters.registry import adapter_for, target_for
 
     adapter = adapter_for(provider.kind)
     listed = async_to_sync(adapter.list_models)(target_for(provider))

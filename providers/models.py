@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -158,7 +159,6 @@ class LocalModelFile(models.Model):
         return self.path
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         if not self.path.startswith("/") or not self.path.endswith(".gguf"):
             raise ValidationError({"path": "Give an absolute path to a .gguf file."})

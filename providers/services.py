@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from providers.base_urls import base_url_validate
+from providers.catalog import sync_models
 from providers.kinds import DEFAULT_BASE_URLS, ProviderKind
 from providers.models import Credential, Provider
+from providers.url_guard import base_url_validate
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
@@ -154,7 +155,6 @@ def credential_delete(*, actor: Actor, credential: Credential) -> None:
 
 def provider_sync_models(*, actor: Actor, provider: Provider):
     """Refresh the provider's catalog now; raises UpstreamError when the provider fails."""
-    from providers.catalog import sync_models
 
     _require_manage(actor)
     return sync_models(provider)

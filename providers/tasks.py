@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from providers.catalog import sync_all_models
+
 
 @shared_task(name="providers.sync_all_models")
 def sync_all_models_task() -> dict[str, str]:
     """Refresh every enabled provider's catalog from its model list (hourly, see schedules)."""
-    from providers.catalog import sync_all_models
 
     return sync_all_models()

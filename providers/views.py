@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from providers import selectors, services
+from providers.adapters.base import UpstreamError
 from providers.forms import CredentialCreateForm, CredentialEditForm, ProviderForm
 from providers.models import Credential, Provider
 from workspaces.roles import Permission
@@ -109,7 +110,6 @@ class ProviderSyncView(_ProviderPage):
     permissions = {"POST": Permission.MANAGE_PROVIDERS}
 
     def post(self, request: HttpRequest, workspace_slug: str, provider_id: int) -> HttpResponse:
-        from providers.adapters.base import UpstreamError
 
         try:
             result = services.provider_sync_models(actor=self.actor, provider=self.object)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from analytics.alerts.models import AlertSettings, AlertState, Notification, NotificationLevel
 from analytics.alerts.selectors import alert_settings_for
-from providers.base_urls import is_internal_host
+from providers.url_guard import is_internal_host
 from workspaces.access import Actor
 from workspaces.models import Workspace
 from workspaces.roles import Permission
@@ -98,6 +98,8 @@ def alert_state_record(*, workspace: Workspace, key: str, state: str) -> bool:
 
 
 def _queue_delivery(notification_id: int) -> None:
+    # Imported here to break a real cycle: the tasks module runs the health checks, which
+    # raise their alerts through this module.
     from analytics.tasks import alert_deliver_task
 
     alert_deliver_task.delay(notification_id)

@@ -8,6 +8,7 @@ retry or fall back without knowing the provider.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -103,7 +104,6 @@ class ProviderAdapter(ABC):
 
     async def health_check(self, target: Target) -> HealthResult:
         """A cheap call that proves the provider answers; by default, listing models."""
-        import time
 
         started = time.perf_counter()
         try:

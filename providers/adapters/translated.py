@@ -22,6 +22,7 @@ from providers.adapters.base import (
     Target,
     UpstreamError,
 )
+from providers.adapters.model_lists import list_models
 from providers.adapters.timeouts import timeouts_for
 from providers.kinds import ProviderKind
 
@@ -117,7 +118,6 @@ class TranslatedAdapter(ProviderAdapter):
         return _as_dict(response)
 
     async def list_models(self, target: Target) -> list[ModelInfo]:
-        from providers.adapters.model_lists import list_models
 
         limits = timeouts_for(target)
         timeout = httpx.Timeout(min(limits.total, 30.0), connect=limits.connect)

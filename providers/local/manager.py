@@ -14,10 +14,10 @@ from typing import Any
 
 import psutil
 
-from providers.local.catalogue import LocalCatalogue
 from providers.local.gguf_meta import GGUFInfo
 from providers.local.hardware import Hardware, hardware_detect
 from providers.local.memory import MemoryEstimate, gpu_layers_for, memory_estimate, variant_choose
+from providers.local.model_files import LocalModelFiles
 from providers.local.queueing import PriorityGate
 
 
@@ -66,7 +66,7 @@ class LoadedModel:
 class ModelManager:
     def __init__(
         self,
-        catalogue: LocalCatalogue,
+        model_files: LocalModelFiles,
         *,
         memory_budget: int | None = None,
         context: int = 2048,
@@ -74,7 +74,7 @@ class ModelManager:
         concurrency: int = 1,
         hardware: Hardware | None = None,
     ) -> None:
-        self.catalogue = catalogue
+        self.model_files = model_files
         self.hardware = hardware or hardware_detect()
         self.memory_budget = memory_budget or int(
             self.hardware.ram_available_bytes * 0.8 + self.hardware.gpu_free_bytes
@@ -91,9 +91,9 @@ class ModelManager:
 
     def resolve(self, model: str) -> GGUFInfo:
         """A file id, or a family name (then the best variant that fits the free budget)."""
-        if model in self.catalogue.models:
-            return self.catalogue.models[model]
-        variants = self.catalogue.families().get(model)
+        if model in self.model_files.models:
+            return self.model_files.models[model]
+        variants = self.model_files.families().get(model)
         if not variants:
             raise LocalModelError(f"No local model {model!r}; GET /v1/models lists them.", 404)
         context = min(self.context, max(v.context_length for v in variants))
@@ -200,10 +200,10 @@ class ModelManager:
             self.unload(key)
         return expired
 
-    def rescan(self, catalogue: LocalCatalogue) -> None:
+    def rescan(self, model_files: LocalModelFiles) -> None:
         """Take a fresh scan of the models on disk; loaded models stay loaded."""
         with self._lock:
-            self.catalogue = catalogue
+            self.model_files = model_files
 
     def status(self) -> dict[str, Any]:
         return {
@@ -215,7 +215,7 @@ class ModelManager:
                 {"id": i.id, "family": i.family, "quantisation": i.quantisation,
                  "size_bytes": i.size_bytes, "context_length": i.context_length,
                  "parameters": i.parameters, "architecture": i.architecture}
-                for i in self.catalogue.models.values()
+                for i in self.model_files.models.values()
             ],
-            "rejected": self.catalogue.rejected,
+            "rejected": self.model_files.rejected,
         }  # fmt: skip

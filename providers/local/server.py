@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from providers.local import generate
-from providers.local.catalogue import LocalCatalogue
 from providers.local.manager import LoadedModel, LocalModelError, ModelManager
+from providers.local.model_files import LocalModelFiles
 from providers.simulator.exchange import Exchange, lifespan, sse
 
 JSON = dict[str, Any]
@@ -38,7 +38,7 @@ class InferenceWorker:
         manager: ModelManager,
         *,
         token: str | None = None,
-        rescan: Callable[[], LocalCatalogue] | None = None,
+        rescan: Callable[[], LocalModelFiles] | None = None,
     ) -> None:
         self.manager = manager
         self.rescan = rescan
@@ -98,7 +98,7 @@ class InferenceWorker:
                  "family": info.family, "quantisation": info.quantisation,
                  "context_length": info.context_length, "size_bytes": info.size_bytes,
                  "type": "embedding" if info.is_embedding_model else "chat"}
-                for info in self.manager.catalogue.models.values()
+                for info in self.manager.model_files.models.values()
             ],
         }  # fmt: skip
 
@@ -111,7 +111,9 @@ class InferenceWorker:
             return
         if action == "rescan" and self.rescan is not None:
             await asyncio.to_thread(self.housekeeping)
-            await exchange.respond(200, {"ok": True, "models": len(self.manager.catalogue.models)})
+            await exchange.respond(
+                200, {"ok": True, "models": len(self.manager.model_files.models)}
+            )
             return
         done = {
             "unload": lambda: self.manager.unload(model),

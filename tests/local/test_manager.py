@@ -7,22 +7,24 @@ import time
 
 import pytest
 
-from providers.local.catalogue import catalogue_scan
 from providers.local.manager import LocalModelError, ModelManager
 from providers.local.memory import memory_estimate
+from providers.local.model_files import model_files_scan
 
 
 @pytest.fixture
-def catalogue(models_dir):
-    return catalogue_scan([models_dir])
+def model_files(models_dir):
+    return model_files_scan([models_dir])
 
 
-def budget_for(catalogue, *ids: str, context: int = 512) -> int:
-    return sum(memory_estimate(catalogue.models[i], context).total_bytes for i in ids)
+def budget_for(model_files, *ids: str, context: int = 512) -> int:
+    return sum(memory_estimate(model_files.models[i], context).total_bytes for i in ids)
 
 
-def test_load_records_estimate_and_measurement_and_generates(catalogue):
-    manager = ModelManager(catalogue, memory_budget=budget_for(catalogue, "tiny-F16"), context=512)
+def test_load_records_estimate_and_measurement_and_generates(model_files):
+    manager = ModelManager(
+        model_files, memory_budget=budget_for(model_files, "tiny-F16"), context=512
+    )
     loaded = manager.acquire("tiny-F16")
     assert loaded.estimate.total_bytes > loaded.info.size_bytes
     assert loaded.measured_bytes >= 0 and loaded.load_seconds > 0
@@ -36,9 +38,9 @@ def test_load_records_estimate_and_measurement_and_generates(catalogue):
     assert manager.status()["loaded"][0]["id"] == "tiny-F16"
 
 
-def test_least_recently_used_is_unloaded_to_make_room(catalogue):
-    budget = max(budget_for(catalogue, "tiny-F16"), budget_for(catalogue, "other-F16")) + 1
-    manager = ModelManager(catalogue, memory_budget=budget, context=512)
+def test_least_recently_used_is_unloaded_to_make_room(model_files):
+    budget = max(budget_for(model_files, "tiny-F16"), budget_for(model_files, "other-F16")) + 1
+    manager = ModelManager(model_files, memory_budget=budget, context=512)
     manager.acquire("tiny-F16")
     manager.acquire("other-F16")
     assert set(manager.loaded) == {"other-F16"}
@@ -48,29 +50,29 @@ def test_least_recently_used_is_unloaded_to_make_room(catalogue):
     assert caught.value.status == 503
 
 
-def test_a_model_that_cannot_fit_is_refused_clearly(catalogue):
-    manager = ModelManager(catalogue, memory_budget=1024 * 1024, context=512)
+def test_a_model_that_cannot_fit_is_refused_clearly(model_files):
+    manager = ModelManager(model_files, memory_budget=1024 * 1024, context=512)
     with pytest.raises(LocalModelError, match="more than the 1 MiB memory budget") as caught:
         manager.acquire("tiny-F32")
     assert caught.value.status == 507 and not manager.loaded
 
 
-def test_keep_alive_unloads_idle_models(catalogue):
+def test_keep_alive_unloads_idle_models(model_files):
     manager = ModelManager(
-        catalogue, memory_budget=budget_for(catalogue, "tiny-F16"), keep_alive=0.05
+        model_files, memory_budget=budget_for(model_files, "tiny-F16"), keep_alive=0.05
     )
     manager.acquire("tiny-F16")
     time.sleep(0.1)
     assert manager.expire_idle() == ["tiny-F16"] and not manager.loaded
 
 
-def test_a_family_name_takes_the_best_variant_that_fits(catalogue):
+def test_a_family_name_takes_the_best_variant_that_fits(model_files):
     roomy = ModelManager(
-        catalogue, memory_budget=budget_for(catalogue, "tiny-F32") + 1, context=512
+        model_files, memory_budget=budget_for(model_files, "tiny-F32") + 1, context=512
     )
     assert roomy.resolve("tiny").quantisation == "F32"
     tight = ModelManager(
-        catalogue, memory_budget=budget_for(catalogue, "tiny-F16") + 1, context=512
+        model_files, memory_budget=budget_for(model_files, "tiny-F16") + 1, context=512
     )
     assert tight.resolve("tiny").quantisation == "F16"
     with pytest.raises(LocalModelError) as caught:

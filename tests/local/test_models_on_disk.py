@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from providers.local.catalogue import catalogue_scan
 from providers.local.gguf_meta import GGUFError, gguf_info
 from providers.local.hardware import hardware_detect
 from providers.local.memory import gpu_layers_for, memory_estimate, variant_choose
+from providers.local.model_files import model_files_scan
 
 
 def test_metadata_is_read_from_the_header(models_dir):
@@ -25,11 +25,11 @@ def test_a_corrupt_file_is_refused_clearly(models_dir):
 
 
 def test_scan_groups_variants_and_lists_what_it_skipped(models_dir):
-    catalogue = catalogue_scan([models_dir])
-    assert set(catalogue.models) == {"tiny-F32", "tiny-F16", "other-F16"}
-    families = catalogue.families()
+    model_files = model_files_scan([models_dir])
+    assert set(model_files.models) == {"tiny-F32", "tiny-F16", "other-F16"}
+    families = model_files.families()
     assert {i.quantisation for i in families["tiny"]} == {"F32", "F16"}
-    assert "broken-Q4_0.gguf" in catalogue.rejected
+    assert "broken-Q4_0.gguf" in model_files.rejected
 
 
 def test_kv_cache_estimate_follows_the_formula(models_dir):
@@ -43,7 +43,7 @@ def test_kv_cache_estimate_follows_the_formula(models_dir):
 
 
 def test_the_best_variant_that_fits_is_chosen(models_dir):
-    variants = catalogue_scan([models_dir]).families()["tiny"]
+    variants = model_files_scan([models_dir]).families()["tiny"]
     f32 = next(v for v in variants if v.quantisation == "F32")
     f16 = next(v for v in variants if v.quantisation == "F16")
     roomy = memory_estimate(f32, 512).total_bytes
@@ -61,16 +61,16 @@ def test_hardware_without_a_gpu_is_cpu_only():
 
 @pytest.mark.django_db
 def test_files_registered_in_the_admin_are_served_too(tmp_path, models_dir):
-    from providers.local.catalogue import registered_files
+    from providers.local.model_files import registered_files
     from providers.local.tiny_model import write_tiny_llama
     from providers.models import LocalModelFile
 
     elsewhere = write_tiny_llama(tmp_path / "elsewhere-F16.gguf", quantisation="F16")
     LocalModelFile.objects.create(path=str(elsewhere))
     LocalModelFile.objects.create(path=str(tmp_path / "gone.gguf"))
-    catalogue = catalogue_scan([models_dir], registered_files())
-    assert "elsewhere-F16" in catalogue.models and "tiny-F16" in catalogue.models
-    assert "cannot be read" in catalogue.rejected["gone.gguf"]
+    model_files = model_files_scan([models_dir], registered_files())
+    assert "elsewhere-F16" in model_files.models and "tiny-F16" in model_files.models
+    assert "cannot be read" in model_files.rejected["gone.gguf"]
 
 
 @pytest.mark.django_db

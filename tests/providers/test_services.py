@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from providers.base_urls import is_internal_host
 from providers.services import credential_update, provider_create
+from providers.url_guard import is_internal_host
 from tests import factories
 from workspaces.access import Actor
 from workspaces.models import Role

@@ -7,8 +7,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from providers.local.manager import ModelManager
+from providers.local.model_files import model_files_scan, registered_files
+from providers.local.server import InferenceWorker
 
 
 class Command(BaseCommand):
@@ -40,21 +45,16 @@ class Command(BaseCommand):
                 "llama-cpp-python is not installed: pip install -e '.[local]' (it compiles; "
                 "a few minutes)."
             ) from None
-        import uvicorn
-
-        from providers.local.catalogue import catalogue_scan, registered_files
-        from providers.local.manager import ModelManager
-        from providers.local.server import InferenceWorker
 
         models_dir = Path(options["models_dir"] or settings.DATA_DIR / "models")
         models_dir.mkdir(parents=True, exist_ok=True)
 
         def scan():
-            return catalogue_scan([models_dir], registered_files())
+            return model_files_scan([models_dir], registered_files())
 
-        catalogue = scan()
+        model_files = scan()
         manager = ModelManager(
-            catalogue,
+            model_files,
             memory_budget=options["memory_budget_mb"] * 2**20 or None,
             context=options["context"],
             keep_alive=options["keep_alive"] or None,
@@ -62,11 +62,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Inference worker on http://{options['host']}:{options['port']} with "
-            f"{len(catalogue.models)} models from {models_dir} "
+            f"{len(model_files.models)} models from {models_dir} "
             f"(budget {manager.memory_budget / 2**20:.0f} MiB, "
             f"GPU offload {'on' if manager.hardware.gpu_offload else 'off'})"
         )
-        for name, why in catalogue.rejected.items():
+        for name, why in model_files.rejected.items():
             self.stderr.write(f"skipped {name}: {why}")
         uvicorn.run(
             InferenceWorker(manager, rescan=scan), host=options["host"], port=options["port"],

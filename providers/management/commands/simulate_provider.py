@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import uvicorn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from providers.simulator.app import Simulator
 from providers.simulator.exchange import ConnectionCut
 from providers.simulator.faults import FAULTS, FaultPlan, ScriptError
 
@@ -38,9 +40,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import uvicorn
-
-        from providers.simulator.app import Simulator
 
         try:
             plan = FaultPlan.from_file(options["script"]) if options["script"] else FaultPlan()

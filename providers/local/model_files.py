@@ -8,13 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import DatabaseError
+
 from providers.local.gguf_meta import GGUFError, GGUFInfo, gguf_info
+from providers.models import LocalModelFile
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class LocalCatalogue:
+class LocalModelFiles:
     models: dict[str, GGUFInfo] = field(default_factory=dict)  # id (file stem) -> info
     rejected: dict[str, str] = field(default_factory=dict)  # file name -> why
 
@@ -28,16 +31,18 @@ class LocalCatalogue:
 _headers: dict[tuple[Path, float, int], GGUFInfo | str] = {}  # (path, mtime, size) -> result
 
 
-def catalogue_scan(directories: Iterable[Path], extra_files: Iterable[Path] = ()) -> LocalCatalogue:
+def model_files_scan(
+    directories: Iterable[Path], extra_files: Iterable[Path] = ()
+) -> LocalModelFiles:
     """Read every ``*.gguf`` header; broken files are listed with the reason, not raised.
     Headers are remembered by path, mtime and size, so rescanning often is cheap."""
-    catalogue = LocalCatalogue()
+    model_files = LocalModelFiles()
     paths = [p for d in directories if d.is_dir() for p in sorted(d.rglob("*.gguf"))]
     for path in [*paths, *(Path(p) for p in extra_files)]:
         try:
             stat = path.stat()
         except OSError as error:
-            catalogue.rejected[path.name] = f"{path} cannot be read ({error.strerror})"
+            model_files.rejected[path.name] = f"{path} cannot be read ({error.strerror})"
             continue
         key = (path, stat.st_mtime, stat.st_size)
         if key not in _headers:
@@ -48,17 +53,14 @@ def catalogue_scan(directories: Iterable[Path], extra_files: Iterable[Path] = ()
                 logger.warning("skipping %s", error)
         found = _headers[key]
         if isinstance(found, str):
-            catalogue.rejected[path.name] = found
+            model_files.rejected[path.name] = found
         else:
-            catalogue.models[found.id] = found
-    return catalogue
+            model_files.models[found.id] = found
+    return model_files
 
 
 def registered_files() -> list[Path]:
     """GGUF files site administrators registered in the admin (LocalModelFile)."""
-    from django.db import DatabaseError
-
-    from providers.models import LocalModelFile
 
     try:
         return [
