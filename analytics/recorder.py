@@ -21,6 +21,7 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 
 from analytics.models import UsageRecord
 from analytics.usage_insert import usage_rows_insert
+from providers.services import credentials_mark_used
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,8 @@ def _reset_connection() -> None:
 
 def rows_write(rows: list[Row]) -> None:
     """Insert the batch (analytics.usage_insert); rows that break a constraint (their workspace
-    was deleted meanwhile) are written one by one so one bad row cannot hold the rest back."""
-
+    was deleted meanwhile) are written one by one so one bad row cannot hold the rest back.
+    Then the credentials that served successful calls are stamped as used."""
     close_old_connections()
     try:
         usage_rows_insert(rows)
@@ -167,6 +168,15 @@ def rows_write(rows: list[Row]) -> None:
                 logger.error(
                     "usage record %s dropped: it names a deleted row", row.get("request_id")
                 )
+    served = {
+        row["provider_id"]
+        for row in rows
+        if row.get("provider_id") and row.get("status") == "success"
+    }
+    try:  # the rows are written: a failure here must not make the writer write them again
+        credentials_mark_used(provider_ids=served)
+    except DatabaseError:
+        logger.warning("credentials of providers %s not stamped as used", sorted(served))
 
 
 usage_recorder = UsageRecorder()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
 from providers.kinds import ProviderKind
 from providers.secrets import decrypt_secret, encrypt_secret, mask_secret
@@ -74,10 +73,6 @@ class Provider(models.Model):
     @property
     def is_simulated(self) -> bool:
         return self.kind == ProviderKind.SIMULATED
-
-    def touch_credential(self) -> None:
-        if self.credential_id:
-            Credential.objects.filter(pk=self.credential_id).update(last_used_at=timezone.now())
 
 
 def model_label(provider_slug: str, model: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -158,3 +161,17 @@ def provider_sync_models(*, actor: Actor, provider: Provider):
 
     _require_manage(actor)
     return sync_models(provider)
+
+
+CREDENTIAL_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def credentials_mark_used(*, provider_ids: Collection[int]) -> None:
+    """Stamp ``last_used_at`` on the credentials of providers that just served calls; a
+    credential stamped within the last minute is left alone, so under load this is one
+    cheap UPDATE per usage batch (the usage writer calls it, off the request path)."""
+    if not provider_ids:
+        return
+    now = timezone.now()
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - CREDENTIAL_USE_RESOLUTION)
+    Credential.objects.filter(stale, providers__in=provider_ids).update(last_used_at=now)

@@ -9,7 +9,9 @@ import openai
 import pytest
 from django.utils import timezone
 
+from providers.models import Credential, Provider
 from routing.signals import pipeline_caches_clear
+from tests import factories
 from tests.routing.conftest import recorded_usage
 from workspaces.models import ApiKey, ApiKeyScope
 
@@ -207,3 +209,19 @@ def test_upstream_unavailable_is_503(gateway):
     with pytest.raises(openai.APIStatusError) as caught:
         client(gateway).chat.completions.create(model="sim/echo", messages=USER)
     assert caught.value.status_code in (502, 503)
+
+
+def test_a_call_that_succeeds_stamps_its_credential_as_used_and_a_failed_one_does_not(gateway):
+    """The credential pages, REST and admin show when a secret was last used for a call."""
+    credential = factories.make_credential(gateway.workspace, kind="simulated")
+    Provider.objects.filter(pk=gateway.provider.pk).update(credential=credential)
+    pipeline_caches_clear()
+    with pytest.raises(openai.APIStatusError):
+        client(gateway).chat.completions.create(model="sim/fault-500", messages=USER)
+    recorded_usage(model="sim/fault-500")
+    assert Credential.objects.get(pk=credential.pk).last_used_at is None
+    before = timezone.now()
+    client(gateway).chat.completions.create(model="sim/echo", messages=USER)
+    recorded_usage(model="sim/echo")
+    used = Credential.objects.get(pk=credential.pk).last_used_at
+    assert used is not None and used >= before
