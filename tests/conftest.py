@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
+from analytics.recorder import usage_recorder
+from routing.reliability import local_backends_reset
+from routing.signals import pipeline_caches_clear
 from tests import factories
+from tests.browser import chromium_page
+from tests.live_hub import Gateway, LiveHub, wire_provider
 from tests.simulated import Simulator
+from workspaces.models import ApiKeyScope
+
+BROWSER_FIXTURES = frozenset({"browser_page", "page"})
+LIVE_SERVER_FIXTURES = frozenset({"live_server", "hub", "gateway"})
+LLAMA_TESTS = "tests/local/"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by what they start, so a run can pick them (``-m browser``, ``-m "not
+    llama"``); test modules that start hub processes of their own mark themselves."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & LIVE_SERVER_FIXTURES:
+            item.add_marker(pytest.mark.live_server)
+        if LLAMA_TESTS in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.llama)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_counters_from_earlier_runs():
     """Budgets, limits and breakers on Redis are keyed by ids a fresh test database reuses."""
-    from django.conf import settings
-
     if settings.REDIS_URL:
-        import redis
-
         client = redis.Redis.from_url(settings.REDIS_URL)
         for key in client.scan_iter("hub:rel:*"):
             client.delete(key)
@@ -27,10 +49,6 @@ def _no_counters_from_earlier_runs():
 def _usage_writer_lets_go_of_the_database(django_db_setup, django_db_blocker):
     """The usage writer's thread holds a connection; drop it before the test database is."""
     yield
-    from django.db import connection
-
-    from analytics.recorder import usage_recorder
-
     usage_recorder.flush(close_connection=True)
     if connection.vendor == "postgresql":
         # Threads of live servers and websocket handlers may still hold a session; end them
@@ -77,3 +95,33 @@ def slow_simulator():
     sim = Simulator("--tokens-per-second", "20")
     yield sim
     sim.stop()
+
+
+@pytest.fixture
+def browser_page():
+    """A Chromium page; the test fails if the page logs an error of its own."""
+    with chromium_page() as (page, errors):
+        yield page
+    assert not errors, errors
+
+
+@pytest.fixture(scope="session")
+def hub(django_db_setup, django_db_blocker):
+    server = LiveHub().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gateway(transactional_db, hub, simulator):
+    # Ids are reused once a test's rows are flushed: no cached config, and no in-process
+    # counter keyed by an id, may outlive its test.
+    pipeline_caches_clear()
+    local_backends_reset()
+    workspace = factories.make_workspace("Acme")
+    provider = wire_provider(workspace, slug="sim", base_url=simulator.url)
+    gw = Gateway(url=hub.url, key="", workspace=workspace, provider=provider)
+    gw.key = gw.key_with([ApiKeyScope.INFERENCE])
+    yield gw
+    hub.wait_idle()
+    usage_recorder.flush()

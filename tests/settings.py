@@ -5,8 +5,26 @@ DATABASE_URL and REDIS_URL pass through, so CI runs the suite on PostgreSQL and 
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 _TEST_DATA = Path(__file__).resolve().parent.parent / "var" / "test"
+
+
+def _redis_of_this_worker(url: str, worker: str) -> str:
+    """pytest-xdist workers (gw0, gw1, …) each get their own Redis database, next to the
+    configured one: their test databases reuse the same ids, and the cache fixture flushes
+    its database, so sharing one would mix their counters and wipe each other's keys."""
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + int(worker[2:])}"))
+
+
+if os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_of_this_worker(
+        os.environ["REDIS_URL"], os.environ.get("PYTEST_XDIST_WORKER", "")
+    )
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("HUB_DATA_DIR", str(_TEST_DATA))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")

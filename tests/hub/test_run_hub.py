@@ -17,6 +17,8 @@ import pytest
 from hub.bootstrap import bootstrap_admin_and_workspace
 from workspaces.models import Membership, Role
 
+pytestmark = pytest.mark.live_server
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

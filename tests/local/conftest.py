@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from providers.local.tiny_model import write_tiny_llama
-from tests.routing.conftest import gateway, hub  # noqa: F401  (the live hub fixtures)
 from tests.simulated import ROOT, free_port
 
 

@@ -11,7 +11,7 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from providers.models import Provider, ProviderModel
 from tests import factories
-from tests.routing.conftest import recorded_usage
+from tests.live_hub import recorded_usage
 
 USER: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello world"}]
 

@@ -7,9 +7,7 @@ import os
 import pytest
 
 from tests import factories
-from tests.pages.test_browser import browser_page  # noqa: F401  (the Chromium fixture)
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 SHOTS = os.environ.get("HUB_TEST_SCREENSHOTS")  # a folder: save screenshots there
 
 
@@ -25,7 +23,7 @@ def shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_write_version_compare_try_and_label_a_prompt(live_server, writer, browser_page):  # noqa: F811
+def test_write_version_compare_try_and_label_a_prompt(live_server, writer, browser_page):
     user, workspace = writer
     page = browser_page
     page.goto(f"{live_server.url}/login/")

@@ -17,8 +17,8 @@ from analytics.recorder import usage_recorder
 from routing.models import ModelAlias
 from routing.signals import pipeline_caches_clear
 from tests import factories
+from tests.live_hub import wire_provider
 from tests.pages.conftest import owner_client, signed_in  # noqa: F401  (page-test fixtures)
-from tests.routing.conftest import wire_provider
 from workspaces.models import Workspace
 
 ORIGIN = b"http://127.0.0.1"

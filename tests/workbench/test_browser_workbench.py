@@ -17,8 +17,6 @@ Only a loose bound is asserted; the numbers are printed.
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
 import statistics
 import threading
 import time
@@ -35,8 +33,9 @@ from providers.models import ProviderModel
 from routing.models import ModelAlias
 from routing.signals import pipeline_caches_clear
 from tests import factories
+from tests.browser import chromium_page
+from tests.live_hub import PRICES, wire_provider
 from tests.prompts.factories import make_prompt
-from tests.routing.conftest import PRICES, hub, wire_provider  # noqa: F401  (hub: the live server)
 from tests.simulated import ROOT
 from tests.workbench.rows import (
     conversation_make,
@@ -45,9 +44,6 @@ from tests.workbench.rows import (
     streaming_answer,
 )
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop here
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 TOKEN_INTERVAL_MS = 50  # the simulator's --tokens-per-second 20
 
@@ -171,25 +167,11 @@ def console_errors() -> list[str]:
 
 @pytest.fixture
 def page(console_errors):
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        context.add_init_script(MEASURE)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        errors = console_errors
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        try:
-            yield page
-        finally:
-            browser.close()
-        assert not errors, errors
+    with chromium_page(
+        width=1400, height=900, init_script=MEASURE, timeout_ms=20_000, errors=console_errors
+    ) as (page, _):
+        yield page
+    assert not console_errors, console_errors
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -230,7 +212,7 @@ def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:
     raise AssertionError(f"{selector} stopped at {seen}")
 
 
-def sign_in(page, hub, slug: str) -> None:  # noqa: F811
+def sign_in(page, hub, slug: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{hub.url}/login/")
     page.fill("#id_username", "alice")
@@ -250,7 +232,7 @@ def prompt_insert(page, name: str, **values: str) -> None:
     page.wait_for_selector("#prompt-dialog", state="hidden")
 
 
-def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):  # noqa: F811
+def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):
     slug = lab.slug
     sign_in(page, hub, slug)
     page.click(".sidenav >> text=Chat")
@@ -381,7 +363,7 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
 
 
 def test_a_prompt_inserted_with_its_variable_is_sent_in_chat_and_fills_the_playground(
-    hub,  # noqa: F811
+    hub,
     lab,
     greeting,
     page,
@@ -428,7 +410,7 @@ def test_a_prompt_inserted_with_its_variable_is_sent_in_chat_and_fills_the_playg
     assert page.input_value("#pg-system-prompt") == "Be brief."
 
 
-def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting, page):  # noqa: F811
+def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting, page):
     slug = lab.slug
     sign_in(page, hub, slug)
     page.goto(f"{hub.url}/w/{slug}/chat/")
@@ -456,7 +438,7 @@ def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting,
 
 
 def test_an_answer_whose_server_died_turns_into_an_error_with_regenerate(
-    hub,  # noqa: F811
+    hub,
     lab,
     left_streaming,
     page,

@@ -16,7 +16,7 @@ from hub.workbench.generation import PERSIST_EVERY_S
 from hub.workbench.interruptions import INTERRUPTED_ERROR, stale_answers_interrupt, stale_cutoff
 from hub.workbench.models import GenerationStatus, Message, PlaygroundSlot
 from providers.models import Provider, ProviderModel
-from tests.routing.conftest import PRICES
+from tests.live_hub import PRICES
 from tests.workbench.conftest import events_until, generations_finished, is_done
 from tests.workbench.rows import (
     conversation_make,

@@ -28,12 +28,14 @@ from hub.workbench.interruptions import INTERRUPTED_ERROR
 from tests import factories
 from tests.simulated import ROOT, free_port
 
+pytestmark = pytest.mark.live_server
 STALE_S = 1.5
 PROMPT = " ".join(f"word{n}" for n in range(100))  # about 5 s of tokens
 ANSWER = f"You said: {PROMPT}"
 SEED = """
 from tests import factories
-from tests.routing.conftest import wire_provider
+from tests.live_hub import wire_provider
+
 owner = factories.make_user("alice")
 workspace = factories.make_workspace("Crash", owner=owner)
 wire_provider(workspace, slug="sim", base_url={url!r})

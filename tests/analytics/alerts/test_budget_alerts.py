@@ -9,13 +9,12 @@ import httpx
 
 from analytics.alerts.models import Notification
 from routing.models import SpendBudget
-from tests.routing.conftest import gateway, hub  # noqa: F401
-from tests.routing.live_hub import LiveHub
+from tests.live_hub import LiveHub
 
 USER = [{"role": "user", "content": "spend a little please"}]
 
 
-def test_crossing_soft_budget_thresholds_alerts_once_each(gateway, smtp_server):  # noqa: F811
+def test_crossing_soft_budget_thresholds_alerts_once_each(gateway, smtp_server):
     budget = SpendBudget.objects.create(
         workspace=gateway.workspace, name="Team", period="day", soft_limit_usd=Decimal("0.0005")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anthropic
 import pytest
 
-from tests.routing.conftest import recorded_usage
+from tests.live_hub import recorded_usage
 
 USER = [{"role": "user", "content": "Say hello to the hub"}]
 

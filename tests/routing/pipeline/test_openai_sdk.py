@@ -12,7 +12,7 @@ from django.utils import timezone
 from providers.models import Credential, Provider
 from routing.signals import pipeline_caches_clear
 from tests import factories
-from tests.routing.conftest import recorded_usage
+from tests.live_hub import recorded_usage
 from workspaces.models import ApiKey, ApiKeyScope
 
 USER = [{"role": "user", "content": "Say hello to the hub"}]
@@ -115,7 +115,7 @@ def test_unknown_model_is_404_model_not_found(gateway):
 
 def test_models_of_another_workspace_are_404(gateway, simulator):
     from tests import factories
-    from tests.routing.conftest import wire_provider
+    from tests.live_hub import wire_provider
 
     other = factories.make_workspace("Globex")
     wire_provider(other, slug="theirs", base_url=simulator.url)

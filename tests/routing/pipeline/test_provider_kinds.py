@@ -10,7 +10,7 @@ import pytest
 
 from providers.models import Provider, ProviderModel
 from tests import factories
-from tests.routing.conftest import PRICES, recorded_usage
+from tests.live_hub import PRICES, recorded_usage
 
 KINDS = ["openai", "anthropic", "gemini"]
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather",

@@ -14,7 +14,7 @@ from providers.models import ProviderModel
 from routing.models import ModelAlias, RoutingRule, SpendBudget
 from routing.pipeline.live_stats import stats_reset
 from routing.reliability import local_backends_reset
-from tests.routing.conftest import recorded_usage, wire_provider
+from tests.live_hub import recorded_usage, wire_provider
 from tests.simulated import Simulator
 from workspaces.models import ApiKey
 

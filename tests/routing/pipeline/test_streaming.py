@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.routing.conftest import recorded_usage, wire_provider
+from tests.live_hub import recorded_usage, wire_provider
 
 LONG = [{"role": "user", "content": " ".join(["word"] * 40)}]
 

@@ -7,7 +7,7 @@ import time
 import httpx
 
 from providers.models import Provider, ProviderModel
-from tests.routing.conftest import PRICES, recorded_usage
+from tests.live_hub import PRICES, recorded_usage
 
 USER = [{"role": "user", "content": "hello"}]
 

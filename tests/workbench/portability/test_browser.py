@@ -8,10 +8,8 @@ import pytest
 
 from hub.workbench.models import Conversation
 from tests import factories
-from tests.pages.test_browser import browser_page  # noqa: F401  (the Chromium fixture)
 from tests.workbench.portability.helpers import FILES
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 SHOTS = os.environ.get("HUB_TEST_SCREENSHOTS")  # a folder: save screenshots there
 
 
@@ -24,7 +22,7 @@ def importer(transactional_db):
 def test_upload_a_chatgpt_export_and_get_code_for_a_conversation(
     live_server,
     importer,
-    browser_page,  # noqa: F811
+    browser_page,
 ):
     user, workspace = importer
     page = browser_page

@@ -1,0 +1,49 @@
+"""Chromium through Playwright, as every browser test drives it: Debian's ``chromium`` (CI
+installs it; without it a browser test fails rather than skips, so a missing browser cannot
+pass unnoticed), headless, with the page's own errors collected."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@contextlib.contextmanager
+def chromium_page(
+    *,
+    width: int = 1280,
+    height: int = 860,
+    init_script: str = "",
+    timeout_ms: int = 15_000,
+    errors: list[str] | None = None,
+) -> Iterator[tuple[Any, list[str]]]:
+    """A fresh page and the list (``errors``, or a new one) that collects what it logs as
+    errors: uncaught exceptions and console errors."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
+    from playwright.sync_api import sync_playwright  # starts a driver process: only when used
+
+    errors = [] if errors is None else errors
+    # Playwright's sync API runs an event loop in the test's thread, where the ORM calls the
+    # test makes are still ordinary synchronous ones: allowed while the browser runs only.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": height})
+        if init_script:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        try:
+            yield page, errors
+        finally:
+            browser.close()
