@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import redis
 from django.conf import settings
@@ -13,13 +15,14 @@ from routing.reliability import local_backends_reset
 from routing.signals import pipeline_caches_clear
 from tests import factories
 from tests.browser import chromium_page
+from tests.clients import ApiClient, PageClient
 from tests.live_hub import Gateway, LiveHub, wire_provider
 from tests.simulated import Simulator
 from workspaces.models import ApiKeyScope
 
 BROWSER_FIXTURES = frozenset({"browser_page", "page"})
 LIVE_SERVER_FIXTURES = frozenset({"live_server", "hub", "gateway"})
-LLAMA_TESTS = "tests/local/"
+LLAMA_TESTS = "tests/providers/local/"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -125,3 +128,61 @@ def gateway(transactional_db, hub, simulator):
     yield gw
     hub.wait_idle()
     usage_recorder.flush()
+
+
+@pytest.fixture
+def api_client() -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def session_client():
+    """A factory: a REST client signed in as ``user``."""
+
+    def signed_in(user) -> ApiClient:
+        client = ApiClient()
+        client.force_login(user)
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def key_client():
+    """A factory: a REST client sending ``Authorization: Bearer <key>``."""
+
+    def with_key(raw_key: str) -> ApiClient:
+        client = ApiClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+        return client
+
+    return with_key
+
+
+@pytest.fixture
+def signed_in():
+    """A factory: a page client signed in as ``user``."""
+
+    def client_for(user, **kwargs: Any) -> PageClient:
+        client = PageClient(**kwargs)
+        client.force_login(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def owner_client(owner, signed_in):
+    return signed_in(owner)
+
+
+@pytest.fixture
+def member_of(workspace):
+    """A factory: a user holding ``role`` in the ``workspace`` fixture (the owner for owner)."""
+
+    def with_role(role: str):
+        if role == "owner":
+            return workspace.memberships.get(role="owner").user
+        return factories.add_member(workspace, role)
+
+    return with_role

@@ -6,11 +6,11 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from providers.models import Credential, Provider
+from providers.models import Credential, Provider, ProviderModel
 from providers.services import credential_create, provider_create
 from workspaces.access import Actor
-from workspaces.models import Membership, Role, Workspace
-from workspaces.services import workspace_create
+from workspaces.models import ApiKey, ApiKeyScope, Membership, Role, Workspace
+from workspaces.services import api_key_create, workspace_create
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -73,3 +73,22 @@ def make_provider(
     return provider_create(
         actor=owner_actor(workspace), kind=kind, name=name or f"Provider {next(_counter)}", **fields
     )
+
+
+def make_catalog(workspace: Workspace) -> Provider:
+    """A simulated provider ``sim`` serving echo and slow, and a disabled ``off`` one."""
+    sim = make_provider(workspace, kind="simulated", name="Sim", slug="sim")
+    for name in ("echo", "slow"):
+        ProviderModel.objects.create(workspace=workspace, provider=sim, name=name)
+    off = make_provider(workspace, kind="simulated", name="Off", slug="off")
+    Provider.objects.filter(pk=off.pk).update(enabled=False)
+    ProviderModel.objects.create(workspace=workspace, provider=off, name="gone")
+    return sim
+
+
+def make_api_key(workspace: Workspace, name: str = "script") -> ApiKey:
+    """An inference key row of the workspace's owner (the plaintext is not kept)."""
+    key, _raw = api_key_create(
+        actor=owner_actor(workspace), name=name, scopes=[ApiKeyScope.INFERENCE]
+    )
+    return key

@@ -36,3 +36,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher"
 ]  # speed only; never in production
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file, like the embedded default's (WAL, a busy timeout), instead of
+    # SQLite's shared in-memory one, whose table locks fail a live hub's concurrent requests
+    # at once rather than wait. pytest-xdist gives each worker a file of its own.
+    DATABASES["default"]["TEST"] = {"NAME": str(_TEST_DATA / "test.sqlite3")}  # noqa: F405

@@ -1,7 +1,7 @@
 """Browser pages: sign-in, the workspace list, and each workspace's pages under /w/<slug>/.
 
 Every page inside a workspace takes ``workspace_slug``; object pages name their object
-``<model>_id`` (tests/pages/test_isolation_sweep.py fills those in from another workspace).
+``<model>_id`` (tests/hub/test_page_isolation_sweep.py fills those in from another workspace).
 """
 
 from django.urls import path

@@ -1,5 +1,5 @@
 """Workbench pages under the workspace prefix; object pages name their object ``<model>_id``
-(tests/pages/routes.py fills those in for the cross-workspace sweep)."""
+(tests/hub/routes.py fills those in for the cross-workspace sweep)."""
 
 from django.urls import path
 

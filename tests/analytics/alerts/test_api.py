@@ -7,7 +7,7 @@ import pytest
 from analytics.alerts.models import AlertSettings, Notification
 from analytics.alerts.services import alert_raise
 from tests import factories
-from tests.api.conftest import SecretScanningClient, make_key
+from tests.clients import ApiClient, make_key
 from workspaces.models import ApiKeyScope
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +16,13 @@ SETTINGS_URL = "/api/workspaces/acme/alert-settings/"
 NOTIFICATIONS_URL = "/api/workspaces/acme/notifications/"
 
 
-def client_as(workspace, role: str) -> SecretScanningClient:
+def client_as(workspace, role: str) -> ApiClient:
     user = (
         workspace.memberships.get(role="owner").user
         if role == "owner"
         else factories.add_member(workspace, role)
     )
-    client = SecretScanningClient()
+    client = ApiClient()
     client.force_login(user)
     return client
 
@@ -92,7 +92,7 @@ def test_notifications_list_newest_first_and_mark_read(workspace):
 
 def test_a_read_key_lists_notifications(workspace):
     owner = workspace.memberships.get(role="owner").user
-    client = SecretScanningClient()
+    client = ApiClient()
     client.credentials(
         HTTP_AUTHORIZATION=f"Bearer {make_key(owner, workspace, [ApiKeyScope.READ])}"
     )

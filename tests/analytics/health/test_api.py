@@ -9,14 +9,14 @@ from rest_framework.test import APIClient
 from analytics.health.checks import run_health_checks
 from tests import factories
 from tests.analytics.health.conftest import CLOSED_PORT_URL, simulated
-from tests.api.conftest import SecretScanningClient, make_key
+from tests.clients import ApiClient, make_key
 from workspaces.models import ApiKeyScope
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> APIClient:
-    client = SecretScanningClient()
+    client = ApiClient()
     client.force_login(user)
     return client
 
@@ -54,7 +54,7 @@ def test_one_providers_health_has_its_history(workspace, sim_provider):
 
 def test_a_read_key_reads_health(workspace, sim_provider):
     owner = workspace.memberships.get(role="owner").user
-    client = SecretScanningClient()
+    client = ApiClient()
     client.credentials(
         HTTP_AUTHORIZATION=f"Bearer {make_key(owner, workspace, [ApiKeyScope.READ])}"
     )

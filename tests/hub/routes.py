@@ -1,0 +1,102 @@
+"""The workspace pages, found through the URL resolver, and how to fill in their kwargs.
+
+A new page under /w/<slug>/ is picked up without touching this file; a page whose URL
+takes a kwarg not listed in OBJECT_KWARGS fails the sweep until the kwarg is taught here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from hub.prompts.models import PromptTemplate, PromptVersion
+from hub.workbench.models import Conversation, PlaygroundRun
+from providers.models import Credential, Provider
+from routing.models import ModelAlias, RoutingRule, SpendBudget
+from tests.hub.prompts.factories import make_prompt
+from workspaces.models import ApiKey, Invitation, Membership, Workspace
+from workspaces.views.base import WORKSPACE_KWARG
+
+
+def prompt_in(workspace: Workspace) -> PromptTemplate:
+    """The workspace's newest prompt, made (with two versions) when it has none yet."""
+    newest = PromptTemplate.objects.filter(workspace=workspace).order_by("-pk").first()
+    return newest or make_prompt(workspace, versions=2)
+
+
+def prompt_version_in(workspace: Workspace) -> PromptVersion:
+    """A version of ``prompt_in(workspace)``, so prompt_id and version_id go together."""
+    return prompt_in(workspace).versions.order_by("-number")[0]
+
+
+ROUTE_KWARG = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+API_PREFIXES = ("/api/", "/v1/", "/admin/")
+
+# A model (its newest row in the workspace) or a factory returning a row of the workspace.
+OBJECT_KWARGS: dict[str, type[Model] | Callable[[Workspace], Model]] = {
+    "provider_id": Provider,
+    "credential_id": Credential,
+    "key_id": ApiKey,
+    "membership_id": Membership,
+    "invitation_id": Invitation,
+    "prompt_id": prompt_in,
+    "version_id": prompt_version_in,
+    "conversation_id": Conversation,
+    "playground_run_id": PlaygroundRun,
+    "alias_id": ModelAlias,
+    "rule_id": RoutingRule,
+    "budget_id": SpendBudget,
+}
+
+
+def all_routes() -> Iterator[tuple[str, URLPattern]]:
+    def walk(entries: list, prefix: str) -> Iterator[tuple[str, URLPattern]]:
+        for entry in entries:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route)
+            else:
+                yield route, entry
+
+    return walk(get_resolver().url_patterns, "/")
+
+
+def kwargs_of(route: str) -> list[str]:
+    return [match["name"] for match in ROUTE_KWARG.finditer(route)]
+
+
+def workspace_page_routes() -> list[str]:
+    """Every browser page inside a workspace (the REST API has its own sweep)."""
+    return [
+        route
+        for route, _pattern in all_routes()
+        if not route.startswith(API_PREFIXES) and WORKSPACE_KWARG in kwargs_of(route)
+    ]
+
+
+def object_routes() -> list[str]:
+    return [route for route in workspace_page_routes() if len(kwargs_of(route)) > 1]
+
+
+def row_of(model: type[Model] | Callable[[Workspace], Model], workspace: Workspace) -> Model:
+    if not isinstance(model, type):
+        return model(workspace)
+    assert issubclass(model, Model)  # the factories are functions, never classes
+    row = model._default_manager.filter(workspace=workspace).order_by("-pk").first()
+    assert row is not None, f"the fixture has no {model.__name__} in {workspace}"
+    return row
+
+
+def url_for(route: str, *, slug_of: Workspace, objects_of: Workspace) -> str:
+    def fill(match: re.Match) -> str:
+        name = match["name"]
+        if name == WORKSPACE_KWARG:
+            return slug_of.slug
+        if name in OBJECT_KWARGS:
+            return str(row_of(OBJECT_KWARGS[name], objects_of).pk)
+        raise AssertionError(f"{route}: teach tests/hub/routes.py how to fill <{name}>")
+
+    return ROUTE_KWARG.sub(fill, route)

@@ -1,0 +1,496 @@
+"""The workbench in a real browser (Chromium through Playwright) against a live hub that serves
+WebSockets (uvicorn, tests/routing/live_hub.py) and a simulated provider streaming 20 tokens a
+second: stream a chat, branch it, reload mid-answer, fork it, compare 4 models blind, vote;
+insert a prompt from the library into the chat and the playground, save an answer as a prompt.
+Screenshots of the main pages land in var/screenshots/.
+
+It also measures how long a token takes to reach the screen and prints it:
+
+    .venv/bin/pytest tests/hub/workbench/test_browser_workbench.py -q -s -p no:cacheprovider
+
+The page records, per token, when its WebSocket message arrived and when the DOM showed it
+(a MutationObserver on ``data-pieces``); each token event carries the wall-clock time the hub
+received it from the provider, so "hub to screen" covers the socket, the page and rendering.
+Only a loose bound is asserted; the numbers are printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from analytics.recorder import usage_recorder
+from hub.prompts.models import PromptTemplate
+from hub.workbench.interruptions import INTERRUPTED_ERROR
+from hub.workbench.models import Message, PlaygroundRun
+from hub.workbench.persistence import message_heartbeat
+from providers.models import ProviderModel
+from routing.models import ModelAlias
+from routing.signals import pipeline_caches_clear
+from tests import factories
+from tests.browser import chromium_page
+from tests.hub.prompts.factories import make_prompt
+from tests.hub.workbench.rows import (
+    conversation_make,
+    playground_run_make,
+    slot_streaming,
+    streaming_answer,
+)
+from tests.live_hub import PRICES, wire_provider
+from tests.simulated import ROOT
+
+SCREENSHOTS = ROOT / "var" / "screenshots"
+TOKEN_INTERVAL_MS = 50  # the simulator's --tokens-per-second 20
+
+MEASURE = """
+window.__wb = { arrivals: {}, shown: {} };
+const NativeSocket = window.WebSocket;
+window.WebSocket = class extends NativeSocket {
+  constructor(...args) {
+    super(...args);
+    // Registered before the page's own listener, so it sees each message first.
+    this.addEventListener("message", (event) => {
+      const t = performance.now();
+      let data;
+      try { data = JSON.parse(event.data); } catch { return; }
+      if (data.type === "token") window.__wb.arrivals[`${data.key}#${data.n}`] = { t, at: data.at };
+    });
+  }
+};
+new MutationObserver((records) => {
+  const t = performance.now();
+  for (const record of records) {
+    const key = record.target.dataset?.key;
+    const count = Number(record.target.dataset?.pieces || 0);
+    if (!key) continue;
+    for (let n = 0; n < count; n += 1) {
+      if (!(`${key}#${n}` in window.__wb.shown)) window.__wb.shown[`${key}#${n}`] = t;
+    }
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-pieces", "data-key"] });
+"""
+
+
+MARKDOWN_SAFETY = r"""() => {
+  const box = document.createElement("div");
+  box.append(window.HubMarkdown.render(
+    '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 1"> ' +
+    '[bad](javascript:window.pwned=1) [good](https://example.com/)\n' +
+    '```python\n# a comment\nprint("<b>")\n```'
+  ));
+  document.body.append(box);
+  const result = {
+    html: box.innerHTML,
+    elements: box.querySelectorAll("script, img, b").length,
+    links: [...box.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+    tokens: box.querySelectorAll(".tok-comment, .tok-string").length,
+    pwned: window.pwned || 0,
+  };
+  box.remove();
+  return result;
+}"""
+MEASURED = "() => ({ ...window.__wb, origin: performance.timeOrigin })"
+
+
+@pytest.fixture
+def lab(transactional_db, slow_simulator):
+    """Alice's workspace with two simulated providers and an alias, made before Playwright
+    starts (ORM calls inside its sync API would open connections nobody closes)."""
+    pipeline_caches_clear()
+    alice = factories.make_user("alice")
+    workspace = factories.make_workspace("Lab", owner=alice)
+    for slug in ("sim", "sim2"):
+        provider = wire_provider(workspace, slug=slug, base_url=slow_simulator.url)
+        ProviderModel.objects.create(
+            workspace=workspace, provider=provider, name="echo-large", **PRICES
+        )
+    ModelAlias.objects.create(workspace=workspace, name="fast", candidates=[{"model": "sim/echo"}])
+    yield workspace
+    deadline = time.monotonic() + 15
+    from hub.workbench.generation import generations
+
+    while generations._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    usage_recorder.flush(timeout=10)
+
+
+@pytest.fixture
+def greeting(lab) -> PromptTemplate:
+    """A prompt with a variable and a system prompt, in the library of ``lab``."""
+    return make_prompt(
+        lab,
+        name="Greeting",
+        category="Demo",
+        body="Greet {{person}} kindly",
+        system_prompt="Be brief.",
+    )
+
+
+@pytest.fixture
+def left_streaming(lab, settings) -> tuple[Message, PlaygroundRun]:
+    """Alice's answers nobody generates any more (their process died): a chat answer and a
+    playground slot silent for a minute; answers are stale after 3 s."""
+    settings.HUB_WORKBENCH_STALE_SECONDS = 3
+    alice = lab.memberships.get(role="owner").user
+    conversation = conversation_make(lab, alice, turns=("first",))
+    answer = streaming_answer(conversation, "You said: sec", heartbeat_age=60, question="second")
+    run = playground_run_make(lab, alice)
+    slot_streaming(run.slots.get(position=0), "Half an ans", heartbeat_age=60)
+    return answer, run
+
+
+def last_heartbeat_now(message_id: int) -> None:
+    """The answer's last heartbeat, as its generation wrote it just before its process died;
+    from a thread of its own, which closes its connection (not the ORM inside Playwright's loop)."""
+
+    def beat() -> None:
+        try:
+            message_heartbeat(message_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat)
+    thread.start()
+    thread.join()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Errors the page logged; a test that causes one on purpose takes it out of the list."""
+    return []
+
+
+@pytest.fixture
+def page(console_errors):
+    with chromium_page(
+        width=1400, height=900, init_script=MEASURE, timeout_ms=20_000, errors=console_errors
+    ) as (page, _):
+        yield page
+    assert not console_errors, console_errors
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> str:
+    return (
+        f"n={len(values)} p50={statistics.median(values):.1f} ms "
+        f"p95={percentile(values, 0.95):.1f} ms max={max(values):.1f} ms"
+    )
+
+
+def answer_done(page, nth: int = -1):
+    """The thread's answer (last by default) once it has stopped streaming."""
+    page.wait_for_function(
+        f"""() => {{
+            const all = document.querySelectorAll('#chat-thread .msg-assistant');
+            const one = all[{nth} < 0 ? all.length + {nth} : {nth}];
+            return one && !one.classList.contains('is-streaming') && one.querySelector('.msg-meta-text').textContent.includes('$');
+        }}"""
+    )
+    return page.locator("#chat-thread .msg-assistant").nth(nth)
+
+
+def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:
+    """``data-pieces`` of an element sampled as it grows (token by token, not all at once)."""
+    seen: list[int] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        value = page.eval_on_selector(selector, "e => Number(e.dataset.pieces || 0)")
+        if not seen or value != seen[-1]:
+            seen.append(value)
+        if value >= until:
+            return seen
+        time.sleep(0.02)
+    raise AssertionError(f"{selector} stopped at {seen}")
+
+
+def sign_in(page, hub, slug: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{hub.url}/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/w/{slug}/")
+
+
+def prompt_insert(page, name: str, **values: str) -> None:
+    """Pick ``name`` in the open prompt dialog, fill in its variables and insert it."""
+    page.wait_for_selector("#prompt-dialog[open]")
+    page.locator(f"#prompt-dialog .picker-list button:has-text('{name}')").click()
+    page.wait_for_selector("#prompt-use-panel form[data-prompt-use]")
+    for variable, value in values.items():
+        page.fill(f"#prompt-use-panel [name='var-{variable}']", value)
+    page.click("#prompt-use-panel button:has-text('Insert')")
+    page.wait_for_selector("#prompt-dialog", state="hidden")
+
+
+def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):
+    slug = lab.slug
+    sign_in(page, hub, slug)
+    page.click(".sidenav >> text=Chat")
+    page.wait_for_url(f"**/w/{slug}/chat/")
+
+    # Answers are rendered from text nodes: markup in them stays text, bad links stay text.
+    safety = page.evaluate(MARKDOWN_SAFETY)
+    assert safety["elements"] == 0 and not safety["pwned"], safety
+    assert safety["links"] == ["https://example.com/"] and safety["tokens"] >= 2, safety
+    assert "&lt;script&gt;" in safety["html"]
+
+    # Stream a chat: tokens arrive one by one, then the answer shows who answered and the cost.
+    page.select_option("#chat-model", "sim/echo")
+    page.fill("#chat-temperature", "0.3")
+    prompt = "Please show **bold** text and `inline code` for each of the twelve small words here"
+    page.fill("#chat-input", prompt)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
+    counts = token_counts_while_streaming(page, "#chat-thread .msg-assistant", until=6)
+    assert len(counts) >= 4, f"tokens should arrive one at a time, saw {counts}"
+    page.screenshot(path=str(SCREENSHOTS / "chat-streaming.png"))
+    page.wait_for_url(f"**/w/{slug}/chat/*/")
+    answer = answer_done(page)
+    assert answer.locator("strong").inner_text() == "bold"
+    assert answer.locator("code").first.inner_text() == "inline code"
+    meta = answer.locator(".msg-meta-text").inner_text()
+    assert "sim/echo" in meta and " in · " in meta and "out" in meta and "TTFT" in meta, meta
+    assert page.inner_text("#chat-total-cost") != "$0"
+
+    # Edit and resend: a second branch, with a "2/2" switcher to go back to the first.
+    page.locator("#chat-thread .msg-user").first.locator("text=Edit").click()
+    page.fill(".msg-editor textarea", "A different question")
+    page.click(".msg-editor >> text=Save & send")
+    page.wait_for_selector("#chat-thread .msg-user .msg-switcher-position >> text=2/2")
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text().startswith("You said: A different question")
+    user = page.locator("#chat-thread .msg-user").first
+    assert user.locator(".msg-switcher-position").inner_text() == "2/2"
+    user.locator("button[title='Previous version']").click()
+    assert (
+        page.locator("#chat-thread .msg-user").first.locator(".msg-switcher-position").inner_text()
+        == "1/2"
+    )
+    assert "twelve small words" in page.inner_text("#chat-thread")
+
+    pages_measured = [page.evaluate(MEASURED)]
+
+    # Reload in the middle of an answer: the server finishes it and the page re-attaches.
+    page.fill("#chat-input", "one two three four five six seven eight nine ten eleven twelve")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => Number(document.querySelector('#chat-thread .msg-assistant.is-streaming')?.dataset.pieces) >= 3"
+    )
+    page.reload()
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text().endswith("ten eleven twelve")
+    page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+
+    # Rename it from the list.
+    current = page.locator(".conversation-list li.is-current")
+    current.locator("summary").click()
+    current.locator("input[name=title]").fill("Branching demo")
+    current.locator("text=Rename").click()
+    page.wait_for_selector("#chat-title >> text=Branching demo")
+
+    # Fork at the first answer: a new chat holding the branch up to there.
+    page.locator("#chat-thread .msg-assistant").first.locator("button:has-text('Fork')").click()
+    page.wait_for_selector(".flash >> text=Forked into")
+    assert page.locator("#chat-thread .msg").count() == 2
+    forked_url = page.url
+
+    # Compare this conversation in the playground: four models, blind.
+    page.click("#chat-compare")
+    page.wait_for_url(f"**/w/{slug}/playground/?conversation=*")
+    assert "2 earlier messages" in page.inner_text("#pg-history summary")
+    page.click("#pg-add-slot")
+    page.click("#pg-add-slot")
+    for index, model in enumerate(("sim/echo", "sim/echo-large", "sim2/echo", "fast")):
+        page.locator(".pg-slot-model").nth(index).select_option(model)
+    page.fill("#pg-prompt", " ".join(f"w{n}" for n in range(40)))
+    page.check("#pg-blind")
+    page.click("#pg-start")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.pg-slot-output')].every(e => Number(e.dataset.pieces) >= 8)"
+    )
+    before = page.locator(".pg-slot-metrics").all_inner_texts()
+    page.screenshot(path=str(SCREENSHOTS / "playground-streaming.png"), full_page=True)
+    time.sleep(0.3)
+    after = page.locator(".pg-slot-metrics").all_inner_texts()
+    assert before != after, "per-slot metrics update while streaming"
+    for text in after:
+        assert "TTFT \u2013" not in text and "\u2013 tok/s" not in text and "$0." in text, text
+    labels = page.locator(".pg-slot-label").all_inner_texts()
+    assert labels == ["Model A", "Model B", "Model C", "Model D"], labels
+    assert "sim" not in page.inner_text("#pg-slots")
+
+    page.wait_for_selector("#pg-vote:not([hidden]) >> text=B is best")
+    page.click("text=B is best")
+    page.wait_for_selector("#pg-vote-result >> text=Model B is best")
+    labels = page.locator(".pg-slot-label").all_inner_texts()
+    assert sorted(label.split(" · ")[1] for label in labels) == [
+        "fast → sim/echo", "sim/echo", "sim/echo-large", "sim2/echo",
+    ], labels  # fmt: skip
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / "playground-voted.png"), full_page=True)
+
+    pages_measured.append(page.evaluate(MEASURED))
+    page.locator(".pg-slot").nth(1).locator("text=Continue in chat").click()
+    page.wait_for_url(f"**/w/{slug}/chat/*/")
+    assert page.url != forked_url
+    assert page.locator("#chat-thread .msg").count() == 4
+    assert "w39" in page.locator("#chat-thread .msg-assistant").last.inner_text()
+
+    # The pages these calls show up on, and the providers that answered them.
+    assert usage_recorder.flush(timeout=10)
+    page.click(".sidenav >> text=Usage")
+    page.wait_for_selector("table.table td >> text=sim/echo-large")
+    calls = page.inner_text("table.table").lower()
+    assert "playground" in calls and "chat" in calls, calls
+    page.set_viewport_size({"width": 1400, "height": 1700})  # the whole page, nav included
+    page.screenshot(path=str(SCREENSHOTS / "usage.png"))
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.click(".sidenav >> text=Providers")
+    page.wait_for_selector("text=sim2")
+    page.screenshot(path=str(SCREENSHOTS / "providers.png"), full_page=True)
+
+    latencies_report(pages_measured)
+
+
+def test_a_prompt_inserted_with_its_variable_is_sent_in_chat_and_fills_the_playground(
+    hub,
+    lab,
+    greeting,
+    page,
+    console_errors,
+):
+    slug = lab.slug
+    sign_in(page, hub, slug)
+    page.goto(f"{hub.url}/w/{slug}/chat/")
+    page.select_option("#chat-model", "sim/echo")
+
+    # A value left out is named by the hub, on the form, and nothing is inserted.
+    page.click("#chat-insert-prompt")
+    page.wait_for_selector("#prompt-dialog[open] .picker-list >> text=Greeting")
+    page.locator("#prompt-dialog .picker-list button:has-text('Greeting')").click()
+    page.click("#prompt-use-panel button:has-text('Insert')")
+    error = page.wait_for_selector("#prompt-use-panel .form-errors")
+    assert error.inner_text() == "Fill in person."
+    assert page.locator("#prompt-use-panel .field.has-error [name='var-person']").count() == 1
+    assert [e for e in console_errors if "status of 400" not in e] == []  # Chromium logs the 400
+    console_errors.clear()
+    page.fill("#prompt-use-panel [name='var-person']", "Ada")
+    page.screenshot(path=str(SCREENSHOTS / "chat-insert-prompt.png"))
+    page.click("#prompt-use-panel button:has-text('Insert')")
+    page.wait_for_selector("#prompt-dialog", state="hidden")
+    assert page.input_value("#chat-input") == "Greet Ada kindly"
+    assert page.input_value("#chat-system-prompt") == "Be brief."
+    assert page.is_visible("#chat-system-prompt")
+    assert "Inserted “Greeting” (version 1) with its system prompt." in page.inner_text(
+        "#chat-status"
+    )
+
+    # Sent as any message: the simulator echoes the filled-in text back, token by token.
+    page.click("#chat-send")
+    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text() == "You said: Greet Ada kindly"
+    assert page.locator("#chat-thread .msg-user .msg-body").inner_text() == "Greet Ada kindly"
+
+    # The playground takes the same prompt into its shared prompt and system prompt.
+    page.click(".sidenav >> text=Playground")
+    page.click("#pg-insert-prompt")
+    prompt_insert(page, "Greeting", person="Grace")
+    assert page.input_value("#pg-prompt") == "Greet Grace kindly"
+    assert page.input_value("#pg-system-prompt") == "Be brief."
+
+
+def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting, page):
+    slug = lab.slug
+    sign_in(page, hub, slug)
+    page.goto(f"{hub.url}/w/{slug}/chat/")
+    page.select_option("#chat-model", "sim/echo")
+    page.fill("#chat-input", "Summarise {{topic}} briefly")
+    page.keyboard.press("Enter")
+    answer = answer_done(page)
+    assert answer.locator(".msg-body").inner_text() == "You said: Summarise {{topic}} briefly"
+
+    answer.locator("button:has-text('Save as prompt')").click()
+    link = answer.locator(".msg-saved a")
+    link.wait_for()
+    name = link.inner_text()
+    assert name.endswith(" · Assistant"), name
+    assert answer.locator(".msg-saved").inner_text() == f"Saved as the prompt {name}."
+    link.click()
+    page.wait_for_url(f"**/w/{slug}/prompts/*/")
+    assert "You said: Summarise {{topic}} briefly" in page.inner_text("main")
+    assert page.locator("[name='var-topic']").count() == 1  # its {{topic}} became a variable
+
+    page.click(".sidenav >> text=Prompts")
+    page.wait_for_selector(f"td >> text={name}")
+    assert page.locator("td >> text=Greeting").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "prompts.png"), full_page=True)
+
+
+def test_an_answer_whose_server_died_turns_into_an_error_with_regenerate(
+    hub,
+    lab,
+    left_streaming,
+    page,
+):
+    answer, run = left_streaming
+    slug = lab.slug
+    sign_in(page, hub, slug)
+
+    # Shown streaming at first (its process might be alive); once silent past the threshold,
+    # the page's next look finds it interrupted: the partial text stays, with the error.
+    last_heartbeat_now(answer.pk)
+    page.goto(f"{hub.url}/w/{slug}/chat/{answer.conversation_id}/")
+    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
+    page.wait_for_selector("#chat-thread .msg-assistant .msg-status-error", timeout=10_000)
+    shown = page.locator("#chat-thread .msg-assistant").last
+    assert shown.locator(".msg-status").inner_text() == f"Error: {INTERRUPTED_ERROR}"
+    assert shown.locator(".msg-body").inner_text() == "You said: sec"
+    assert page.inner_text("#chat-status") == INTERRUPTED_ERROR
+    assert page.is_enabled("#chat-send") and not page.is_visible("#chat-stop")
+    page.screenshot(path=str(SCREENSHOTS / "chat-interrupted.png"))
+
+    # Regenerate, as for any failed answer: a new answer beside the interrupted one.
+    shown.locator("button:has-text('Regenerate')").click()
+    page.wait_for_selector("#chat-thread .msg-assistant .msg-switcher-position >> text=2/2")
+    assert answer_done(page).locator(".msg-body").inner_text() == "You said: second"
+
+    # A playground run opens with its dead slot failed, so it can be voted on and run again.
+    page.goto(f"{hub.url}/w/{slug}/playground/{run.pk}/")
+    slot = page.locator(".pg-slot").first
+    assert slot.locator(".pg-slot-status").inner_text() == f"Error: {INTERRUPTED_ERROR}"
+    assert slot.locator(".pg-slot-output").inner_text() == "Half an ans"
+    assert page.is_enabled("#pg-start") and page.is_visible("#pg-vote")
+
+
+def latencies_report(pages_measured: list[dict]) -> None:
+    socket_to_screen: list[float] = []
+    hub_to_screen: list[float] = []
+    gaps: list[float] = []
+    for measured in pages_measured:
+        arrivals, shown, origin = measured["arrivals"], measured["shown"], measured["origin"]
+        keys = [key for key in arrivals if key in shown]
+        socket_to_screen += [shown[k] - arrivals[k]["t"] for k in keys]
+        hub_to_screen += [origin + shown[k] - arrivals[k]["at"] for k in keys]
+        for stream in {key.split("#")[0] for key in keys}:
+            times = sorted(shown[k] for k in keys if k.startswith(f"{stream}#"))
+            gaps += [b - a for a, b in itertools.pairwise(times)]
+    print(
+        f"\non-screen latency of {len(socket_to_screen)} streamed tokens (simulator at 20 tokens/s):"
+    )
+    print(f"  socket message -> DOM shows it:      {summary(socket_to_screen)}")
+    print(f"  hub got it from provider -> on screen: {summary(hub_to_screen)}")
+    print(f"  gap between tokens on screen (expected {TOKEN_INTERVAL_MS} ms): {summary(gaps)}")
+    assert len(socket_to_screen) > 150
+    assert percentile(socket_to_screen, 0.95) < 500
+    assert percentile(hub_to_screen, 0.95) < 500
