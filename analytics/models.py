@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from providers.models import Provider
+from providers.models import Provider, model_label
 from workspaces.models import ApiKey, Workspace
 
 
@@ -73,6 +73,13 @@ class UsageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.model} {self.status}"
+
+    @property
+    def answered_by(self) -> str:
+        """``provider/model`` of the deployment that answered; empty when none was reached."""
+        if not self.provider_slug:
+            return ""
+        return model_label(self.provider_slug, self.upstream_model or "?")
 
 
 # Alert and health tables live in their own packages; imported here so Django registers them

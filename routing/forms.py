@@ -47,7 +47,7 @@ def catalog_models(workspace: Workspace) -> list[str]:
         .filter(enabled=True, provider__enabled=True)
         .order_by("provider__priority", "provider__slug", "name")
     )
-    return [f"{entry.provider.slug}/{entry.name}" for entry in entries]
+    return [entry.label for entry in entries]
 
 
 class CandidatesField(forms.CharField):
