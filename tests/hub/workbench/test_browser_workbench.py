@@ -114,7 +114,7 @@ def lab(transactional_db, slow_simulator):
     deadline = time.monotonic() + 15
     from hub.workbench.generation import generations
 
-    while generations._running and time.monotonic() < deadline:
+    while generations.running_keys() and time.monotonic() < deadline:
         time.sleep(0.05)
     usage_recorder.flush(timeout=10)
 

@@ -287,4 +287,4 @@ async def test_generations_are_not_shared_between_sockets(wired_slow, socket_for
         await events_until(first, is_done)
         assert await second.receive_nothing(timeout=0.3)
     await asyncio.sleep(0)
-    assert not generations._running
+    assert not generations.running_keys()
