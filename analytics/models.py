@@ -64,7 +64,7 @@ class UsageRecord(models.Model):
         max_length=200, blank=True, help_text="x-hub-route: rule, alias, strategy."
     )
     route_reason = models.CharField(max_length=300, blank=True, help_text="x-hub-route-reason.")
-    request_id = models.CharField(max_length=64, db_index=True)
+    request_id = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -1,8 +1,12 @@
 """Writes usage records off the hot path: a bounded buffer drained in batches by one thread.
 
 Requests only enqueue. A full buffer blocks the caller briefly (back-pressure) instead of
-dropping; a batch that fails to write (database down, table locked) is kept and retried, so
-nothing recorded is lost while the process lives; ``flush()`` runs at exit.
+dropping. A batch that fails to write (database down, table locked) is kept on disk
+(analytics.usage_spool) and retried, so nothing recorded is lost while the process lives,
+nor when it stops or dies during an outage: ``shutdown()`` (the web worker's lifespan, the
+Celery worker's shutdown, exit) writes what it can and spools the rest, and the next process
+to start writes what was spooled. A SIGKILL loses only rows queued since the last batch
+(one ``interval``, 0.25 s) that were not yet spooled.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection
 
 from analytics.models import UsageRecord
 from analytics.usage_insert import usage_rows_insert
+from analytics.usage_spool import UsageSpool
 from providers.services import credentials_mark_used
 
 logger = logging.getLogger(__name__)
@@ -45,15 +52,45 @@ class UsageRecorder:
         interval: float = 0.25,
         retry_delay: float = 0.5,
         writer: Callable[[list[Row]], None] | None = None,
+        spool: UsageSpool | None = None,
     ) -> None:
         self._queue: queue.Queue[Row | _FlushMarker] = queue.Queue(maxsize=capacity)
         self._batch_size = batch_size
         self._interval = interval
         self._retry_delay = retry_delay
         self._write = writer or rows_write
+        self._spool = spool
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._stopping = False
+        self._writing: list[Row] = []  # the batch being written, until it is in or spooled
+
+    def start(self) -> None:
+        """Start the writer now; it first writes what stopped processes left in the spool."""
+        self._ensure_thread()
+
+    def shutdown(self, timeout: float = 5.0) -> int:
+        """Write what is queued within ``timeout``; spool what could not be written: the queue,
+        and the batch being written if it is not spooled yet (a write stuck on a lock). Rows
+        written after all are harmless to write again. Returns how many rows were spooled."""
+        if self.flush(timeout, close_connection=True):
+            return 0
+        self._stopping = True
+        with self._lock:
+            left, self._writing = list(self._writing), []  # a write stuck on a lock, say
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(item, _FlushMarker):
+                left.append(item)
+        if self._spool is not None:
+            if left:
+                self._spool.keep(left)
+            self._spool.close()  # whoever starts next may write them at once
+        logger.warning("usage writer stopped with %d rows left for the next start", len(left))
+        return len(left)
 
     def record(self, row: Row, *, timeout: float | None = None) -> None:
         """Enqueue from sync code; blocks while the buffer is full (``timeout`` None: until room)."""
@@ -103,6 +140,10 @@ class UsageRecorder:
                 self._thread.start()
 
     def _run(self) -> None:
+        if self._spool is not None:
+            for path, rows in self._spool.adopt():
+                logger.info("writing %d usage rows a stopped process spooled", len(rows))
+                self._write_until_done(rows, spooled=path)
         while True:
             rows, markers = self._next_batch()
             if rows:
@@ -135,17 +176,35 @@ class UsageRecorder:
             except queue.Empty:
                 return rows, markers
 
-    def _write_until_done(self, rows: list[Row]) -> None:
+    def _write_until_done(self, rows: list[Row], *, spooled: Path | None = None) -> None:
         delay = self._retry_delay
+        with self._lock:
+            self._writing = [] if spooled is not None else rows
         while True:
             try:
                 self._write(rows)
-                return
             except Exception as error:  # the batch is kept whatever went wrong
                 logger.warning("usage batch of %d not written yet, retrying: %s", len(rows), error)
+                with self._lock:
+                    if spooled is None and self._writing:
+                        spooled = self._spool_safely(rows)
+                        self._writing = [] if spooled is not None else rows
                 _reset_connection()
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
+                continue
+            with self._lock:
+                self._writing = []
+            if spooled is not None and self._spool is not None:
+                self._spool.release(spooled)
+            return
+
+    def _spool_safely(self, rows: list[Row]) -> Path | None:
+        try:
+            return self._spool.keep(rows) if self._spool is not None else None
+        except OSError:
+            logger.exception("usage batch of %d could not be spooled to disk", len(rows))
+            return None
 
 
 def _reset_connection() -> None:
@@ -163,7 +222,7 @@ def rows_write(rows: list[Row]) -> None:
     except IntegrityError:
         for row in rows:
             try:
-                UsageRecord.objects.create(**row)
+                UsageRecord.objects.bulk_create([UsageRecord(**row)], ignore_conflicts=True)
             except IntegrityError:
                 logger.error(
                     "usage record %s dropped: it names a deleted row", row.get("request_id")
@@ -179,5 +238,5 @@ def rows_write(rows: list[Row]) -> None:
         logger.warning("credentials of providers %s not stamped as used", sorted(served))
 
 
-usage_recorder = UsageRecorder()
-atexit.register(usage_recorder.flush)
+usage_recorder = UsageRecorder(spool=UsageSpool(Path(settings.DATA_DIR) / "usage-spool"))
+atexit.register(usage_recorder.shutdown)

@@ -35,10 +35,13 @@ def _plan(alias: str) -> tuple[str, tuple[Column, ...]]:
     for f in fields:
         assert f.column is not None, "a concrete field always has a column"
         quoted_columns.append(quote(f.column))
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from the model, quoted)
+    # A batch written twice (retried after a commit whose answer was lost, or spooled and
+    # adopted again) adds nothing the second time: request ids are unique.
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING".format(  # noqa: S608  (names from the model, quoted)
         quote(UsageRecord._meta.db_table),
         ", ".join(quoted_columns),
         ", ".join(["%s"] * len(fields)),
+        quote("request_id"),
     )
     return sql, tuple((f.attname, _to_db(f), f.get_default) for f in fields)
 
@@ -57,7 +60,8 @@ def _to_db(field: models.Field) -> ToDb:
 
 def usage_rows_insert(rows: Iterable[Row], *, using: str = "default") -> None:
     """INSERT the rows in one transaction; keys are attnames (``workspace_id``), missing
-    ones take the field's default. An IntegrityError rolls the whole batch back."""
+    ones take the field's default; a row whose request id is there already is skipped. An
+    IntegrityError (a row naming a deleted workspace) rolls the whole batch back."""
     connection = connections[using]
     sql, columns = _plan(using)
     rows = list(rows)

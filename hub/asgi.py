@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels, and the lifespan."""
 
 import gc
 import importlib
@@ -14,15 +14,18 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from hub.api_asgi import split_api_traffic, warm_up_hot_path  # noqa: E402
+from hub.lifespan import with_lifespan  # noqa: E402
 from hub.ws_urls import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": split_api_traffic(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = with_lifespan(
+    ProtocolTypeRouter(
+        {
+            "http": split_api_traffic(django_asgi_app),
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )
 
 # Modules, settings and URL resolvers live as long as the worker. Importing the hot path now

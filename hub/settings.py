@@ -173,7 +173,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Every socket's consumer waits on the layer with a 5 s BZPOPMIN; redis-py's own
+            # default read timeout is 5 s too, which cut idle sockets mid-wait. Wait longer.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
     CELERY_BROKER_URL = REDIS_URL

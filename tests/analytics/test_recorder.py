@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from analytics.models import UsageRecord
-from analytics.recorder import UsageRecorder
+from analytics.recorder import UsageRecorder, rows_write
+from analytics.usage_spool import UsageSpool
 from tests.analytics.factories import usage_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,3 +135,49 @@ def test_a_written_row_reads_back_as_the_orm_stores_it(workspace):
     assert fast["created_at"] == row["created_at"]
     assert fast["attempts"] == row["attempts"] and fast["source"] == "playground"
     assert stored("req_fast_sparse")["attempts"] == []
+
+
+def test_a_stop_during_an_outage_spools_the_records_and_the_next_start_writes_them(
+    workspace, tmp_path
+):
+    """What a stopping process cannot write (the table is away) goes to disk, queued rows and
+    the batch being retried alike; the next process to start writes them, once."""
+    spool_dir = tmp_path / "spool"
+    stopping = UsageRecorder(
+        batch_size=5, interval=0.05, retry_delay=0.05, spool=UsageSpool(spool_dir)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE analytics_usagerecord RENAME TO analytics_usagerecord_away")
+    try:
+        for n in range(12):
+            stopping.record(usage_row(workspace, request_id=f"req_spooled_{n}"))
+        time.sleep(0.3)  # the first batch has failed, and is retried
+        assert stopping.shutdown(timeout=0.3) > 0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE analytics_usagerecord_away RENAME TO analytics_usagerecord")
+    assert list(spool_dir.glob("*.jsonl"))
+    assert not UsageRecord.objects.filter(request_id__startswith="req_spooled_").exists()
+
+    starting = UsageRecorder(spool=UsageSpool(spool_dir))
+    starting.start()
+    assert starting.flush(timeout=10)
+    written = UsageRecord.objects.filter(request_id__startswith="req_spooled_")
+    assert sorted(written.values_list("request_id", flat=True)) == sorted(
+        f"req_spooled_{n}" for n in range(12)
+    )
+    assert written.first().cost_usd == usage_row(workspace)["cost_usd"]
+    assert not list(spool_dir.glob("*.jsonl"))
+
+
+def test_the_spool_of_a_process_still_running_is_left_to_it(workspace, tmp_path):
+    mine, other = UsageSpool(tmp_path), UsageSpool(tmp_path)
+    mine.keep([usage_row(workspace)])
+    assert other.adopt() == []
+
+
+def test_a_batch_written_twice_is_stored_once(workspace):
+    rows = [usage_row(workspace, request_id=f"req_twice_{n}") for n in range(3)]
+    rows_write(rows)
+    rows_write(rows)
+    assert UsageRecord.objects.filter(request_id__startswith="req_twice_").count() == 3

@@ -2,18 +2,13 @@
 the first streams an answer and dies; the second shows that answer interrupted, with the text
 saved before the kill, and regenerates it.
 
-The hubs are subprocesses on their own SQLite file (a test database in memory cannot be shared
-between processes), talking to the simulated provider at 20 tokens a second.
+The hubs are processes of one installation (tests.hub_processes) with a database of its own,
+talking to the simulated provider at 20 tokens a second.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,78 +21,21 @@ from websockets.sync.client import ClientConnection, connect
 
 from hub.workbench.interruptions import INTERRUPTED_ERROR
 from tests import factories
-from tests.simulated import ROOT, free_port
+from tests.hub_processes import HubProcess, Installation, installation
 
 pytestmark = pytest.mark.live_server
 STALE_S = 1.5
 PROMPT = " ".join(f"word{n}" for n in range(100))  # about 5 s of tokens
 ANSWER = f"You said: {PROMPT}"
-SEED = """
-from tests import factories
-from tests.live_hub import wire_provider
-
-owner = factories.make_user("alice")
-workspace = factories.make_workspace("Crash", owner=owner)
-wire_provider(workspace, slug="sim", base_url={url!r})
-print(workspace.slug)
-"""
-
-
-class HubProcess:
-    """The hub's ASGI app under uvicorn in a process of its own."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-
-    def wait_started(self) -> HubProcess:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the hub process did not start") from None
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        """As the OOM killer does: no shutdown, no last save."""
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
-def site(tmp_path: Path, slow_simulator) -> Iterator[tuple[dict[str, str], str]]:
-    """The environment of a fresh installation on ``tmp_path`` with a simulated provider, and
-    the slug of its workspace."""
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "QDRANT_URL")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="hub.settings", DEBUG="true", HUB_DATA_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'hub.sqlite3'}", LOG_LEVEL="WARNING",
-        HUB_WORKBENCH_STALE_SECONDS=str(STALE_S), CELERY_TASK_ALWAYS_EAGER="false",
-    )  # fmt: skip
-
-    def manage(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=120, check=True,
-        )  # fmt: skip
-        return done.stdout.strip()
-
-    manage("migrate", "-v0")
-    slug = manage("shell", "-c", SEED.format(url=slow_simulator.url)).splitlines()[-1]
-    yield env, slug
+def site(tmp_path: Path, slow_simulator) -> Iterator[Installation]:
+    """A fresh installation with a simulated provider at 20 tokens a second."""
+    with installation(
+        tmp_path, slow_simulator.url, HUB_WORKBENCH_STALE_SECONDS=str(STALE_S)
+    ) as fresh:
+        yield fresh
 
 
 def signed_in(hub: HubProcess) -> httpx.Client:
@@ -139,8 +77,8 @@ def shown_answer(client: httpx.Client, slug: str, conversation_id: int, answer_i
 
 
 def test_an_answer_of_a_killed_process_is_shown_interrupted_and_can_be_retried(site):
-    env, slug = site
-    doomed, survivor = HubProcess(env), HubProcess(env)
+    slug = site.slug
+    doomed, survivor = HubProcess(site.env), HubProcess(site.env)
     try:
         doomed.wait_started()
         survivor.wait_started()
