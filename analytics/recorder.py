@@ -33,6 +33,7 @@ from providers.services import credentials_mark_used
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+MAX_RETRY_DELAY_S = 5.0  # a database back from an outage gets its records within this
 
 
 class _FlushMarker:
@@ -64,6 +65,7 @@ class UsageRecorder:
         self._lock = threading.Lock()
         self._stopping = False
         self._writing: list[Row] = []  # the batch being written, until it is in or spooled
+        self._retry_now = threading.Event()  # a flush cuts a retry's wait short
 
     def start(self) -> None:
         """Start the writer now; it first writes what stopped processes left in the spool."""
@@ -123,6 +125,7 @@ class UsageRecorder:
             self._queue.put(marker, timeout=timeout)
         except queue.Full:
             return False
+        self._retry_now.set()
         return marker.done.wait(timeout)
 
     @property
@@ -190,8 +193,9 @@ class UsageRecorder:
                         spooled = self._spool_safely(rows)
                         self._writing = [] if spooled is not None else rows
                 _reset_connection()
-                time.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                self._retry_now.wait(delay)
+                self._retry_now.clear()
+                delay = min(delay * 2, MAX_RETRY_DELAY_S)
                 continue
             with self._lock:
                 self._writing = []

@@ -48,6 +48,9 @@ try:
     # A workbench answer still streaming with no heartbeat for this many seconds was left by
     # a server process that died: it is shown as interrupted, with retry.
     HUB_WORKBENCH_STALE_SECONDS = config.read_positive_float("HUB_WORKBENCH_STALE_SECONDS", 30.0)
+    # Seconds a web process keeps serving the keys and workspace routing it loaded before,
+    # while the database cannot be reached (a failover, a restart): calls go on, records wait.
+    HUB_OUTAGE_GRACE_SECONDS = config.read_positive_float("HUB_OUTAGE_GRACE_SECONDS", 600.0)
     # Largest file any import takes (prompt libraries, ChatGPT / Claude / hub conversations).
     HUB_IMPORT_MAX_BYTES = int(config.read_positive_float("HUB_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 except config.ConfigurationError as error:

@@ -2,14 +2,15 @@
 
 The key goes through ``workspaces.api_keys.actor_for_key`` (Django's cache, then the database),
 the one key-to-identity lookup REST uses too; the Actor found is also kept a few seconds
-in-process, cleared by routing.signals when keys, members or users change.
+in-process, cleared by routing.signals when keys, members or users change. While the database
+is away, a key this process knew within HUB_OUTAGE_GRACE_SECONDS is served as it was (nothing
+can be revoked meanwhile: revoking writes to that database).
 """
 
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,7 +20,9 @@ from workspaces.access import Actor
 from workspaces.api_keys import actor_for_key, api_key_from_headers
 from workspaces.roles import Permission
 
-actors: LocalTTLCache[str, Actor] = LocalTTLCache(ttl=getattr(settings, "HUB_AUTH_LOCAL_TTL", 5.0))
+actors: LocalTTLCache[str, Actor] = LocalTTLCache(
+    ttl=getattr(settings, "HUB_AUTH_LOCAL_TTL", 5.0), keep_for=settings.HUB_OUTAGE_GRACE_SECONDS
+)
 
 UNAUTHENTICATED = "Invalid, expired or revoked API key."
 
@@ -31,19 +34,20 @@ async def authenticate(request: HttpRequest, *, permission: Permission) -> Actor
         raise ApiError(
             "Missing API key: send Authorization: Bearer hub-…", status=401, code="missing_api_key"
         )
-    actor = actors.get(raw_key)
-    if actor is None:
-        try:
-            actor = await sync_to_async(actor_for_key)(raw_key)
-        except DatabaseError:
-            raise database_unavailable() from None
-        if actor is None:
-            raise ApiError(UNAUTHENTICATED, status=401, code="invalid_api_key")
-        actors.set(raw_key, actor)
+    actor = await actors.get_or_load(
+        raw_key, lambda: _actor_or_refusal(raw_key), on_outage=database_unavailable
+    )
     if actor.is_expired(timezone.now()):
         actors.forget(raw_key)
         raise ApiError(UNAUTHENTICATED, status=401, code="invalid_api_key")
     require(actor, permission)
+    return actor
+
+
+async def _actor_or_refusal(raw_key: str) -> Actor:
+    actor = await sync_to_async(actor_for_key)(raw_key)
+    if actor is None:
+        raise ApiError(UNAUTHENTICATED, status=401, code="invalid_api_key")
     return actor
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError
 
 from providers.deployments import Deployment, deployment_for
 from providers.models import ProviderModel
@@ -60,7 +59,7 @@ class WorkspaceRouting:
 
 
 _loaded: LocalTTLCache[int, WorkspaceRouting] = LocalTTLCache(
-    ttl=getattr(settings, "HUB_ROUTE_LOCAL_TTL", 10.0)
+    ttl=getattr(settings, "HUB_ROUTE_LOCAL_TTL", 10.0), keep_for=settings.HUB_OUTAGE_GRACE_SECONDS
 )
 
 
@@ -70,14 +69,13 @@ def routing_forget(**_: object) -> None:
 
 
 async def workspace_routing(workspace_id: int) -> WorkspaceRouting:
-    found = _loaded.get(workspace_id)
-    if found is None:
-        try:
-            found = await sync_to_async(routing_load)(workspace_id)
-        except DatabaseError:
-            raise database_unavailable() from None
-        _loaded.set(workspace_id, found)
-    return found
+    """The workspace's routing as loaded at most seconds ago; while the database is away, as
+    loaded last (within HUB_OUTAGE_GRACE_SECONDS); else 503."""
+    return await _loaded.get_or_load(
+        workspace_id,
+        lambda: sync_to_async(routing_load)(workspace_id),
+        on_outage=database_unavailable,
+    )
 
 
 def routing_load(workspace_id: int) -> WorkspaceRouting:

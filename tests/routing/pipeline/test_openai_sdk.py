@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import openai
@@ -13,6 +14,7 @@ from providers.models import Credential, Provider
 from routing.signals import pipeline_caches_clear
 from tests import factories
 from tests.live_hub import recorded_usage
+from workspaces.api_keys import key_record_forget
 from workspaces.models import ApiKey, ApiKeyScope
 
 USER = [{"role": "user", "content": "Say hello to the hub"}]
@@ -162,6 +164,25 @@ def test_revoking_a_key_in_use_takes_effect_at_once(gateway):
     )
     with pytest.raises(openai.AuthenticationError):
         c.chat.completions.create(model="sim/echo", messages=USER)
+
+
+def test_a_key_revoked_by_another_process_stops_working_within_seconds(gateway):
+    """Another replica's revoke changes the row and the shared cache, not this process's
+    in-process cache: the key is refused once that entry is older than its few seconds. Keys
+    are served from that cache past its age only while the database cannot be reached."""
+    c = client(gateway)
+    c.chat.completions.create(model="sim/echo", messages=USER)
+    key = ApiKey.objects.get(workspace=gateway.workspace, scopes=[ApiKeyScope.INFERENCE])
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())  # no signal here
+    key_record_forget(key.key_hash)
+    revoked_at = time.monotonic()
+    while time.monotonic() - revoked_at < 10:
+        try:
+            c.chat.completions.create(model="sim/echo", messages=USER)
+        except openai.AuthenticationError:
+            break
+        time.sleep(0.25)
+    assert time.monotonic() - revoked_at <= 6  # the actor cache's 5 s, and a call
 
 
 def test_key_without_inference_scope_is_403(gateway):
