@@ -76,7 +76,10 @@ class LiveHub:
 
 
 PRICES = {"input_price_per_mtok": Decimal("2"), "output_price_per_mtok": Decimal("8")}
-CHAT_MODELS = ("echo", "fault-500", "fault-429", "fault-cut", "fault-hang", "fault-503")
+CHAT_MODELS = (
+    "echo", "fault-500", "fault-429", "fault-cut", "fault-hang", "fault-503", "fault-malformed",
+    "fault-stall",
+)  # fmt: skip
 
 
 @dataclass

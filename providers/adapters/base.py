@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 JSON = dict[str, Any]
+OUTPUT_FIELDS = ("content", "tool_calls", "function_call", "refusal", "reasoning_content")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,16 @@ class StreamChunk:
 
     data: JSON
     raw: bytes | None = None
+
+    @property
+    def carries_output(self) -> bool:
+        """Part of the answer (text, reasoning, a tool call, a finish), not only the role or
+        the usage: the first such chunk is what the first-token limit waits for."""
+        for choice in self.data.get("choices") or ():
+            delta = choice.get("delta") or {}
+            if choice.get("finish_reason") or any(delta.get(k) for k in OUTPUT_FIELDS):
+                return True
+        return False
 
 
 @dataclass(frozen=True)

@@ -143,3 +143,8 @@ def stream_events(answer: Answer, model: str, request: JSON) -> list[bytes]:
 
 def _event(name: str, **fields: object) -> bytes:
     return sse({"type": name, **fields}, name)
+
+
+def stall_event(model: str) -> bytes:
+    """``message_start``, before any content block (the ``stall`` fault)."""
+    return stream_events(Answer(), model, {})[0]

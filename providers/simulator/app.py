@@ -139,6 +139,12 @@ class Simulator:
             await exchange.cut_mid_body()
         if fault == "slow":
             await asyncio.sleep(SLOW_FIRST_TOKEN_S)
+        if fault == "stall":
+            if stream:
+                await exchange.start_stream()
+                await exchange.event(wire.stall_event(model))
+            await exchange.wait_for_disconnect()
+            return None
         return fault
 
     async def pace(self, tokens: int) -> None:

@@ -21,6 +21,7 @@ FAULTS = {
     "cut": "streams: cut the connection after three chunks; otherwise before any byte",
     "malformed": "HTTP 200 with a body that is not JSON",
     "slow": "wait SLOW_FIRST_TOKEN_S before the first byte",
+    "stall": "streams: send the headers and a first chunk with the role only, then nothing",
 }
 SLOW_FIRST_TOKEN_S = 3.0
 

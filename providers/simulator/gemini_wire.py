@@ -122,3 +122,8 @@ def model_list() -> JSON:
             for m in content.MODELS
         ]
     }  # fmt: skip
+
+
+def stall_event(model: str) -> bytes:
+    """A keep-alive comment and no candidate (the ``stall`` fault)."""
+    return b": waiting\n\n"

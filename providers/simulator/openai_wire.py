@@ -95,3 +95,8 @@ def model_list() -> JSON:
         ],
         "has_more": False,
     }  # fmt: skip
+
+
+def stall_event(model: str) -> bytes:
+    """The first chunk of a stream, with the role and no content (the ``stall`` fault)."""
+    return stream_events(Answer(), model, {})[0]

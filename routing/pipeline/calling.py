@@ -13,8 +13,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from providers.adapters import errors
 from providers.adapters.base import JSON, ProviderAdapter, StreamChunk, UpstreamError
 from providers.adapters.registry import adapter_for
+from providers.adapters.timeouts import timeouts_for
 from providers.deployments import Deployment
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError, api_error_from_upstream
@@ -62,24 +64,38 @@ async def embed_with_fallback(deployments: list[Deployment], body: JSON, log: Ca
 async def stream_with_fallback(
     deployments: list[Deployment], body: JSON, log: CallLog
 ) -> AsyncIterator[StreamChunk]:
-    """The chunks of the first deployment that starts answering, its first chunk included."""
+    """The chunks of the first deployment that starts answering. Its chunks up to the first
+    one with output are awaited here, within the first-token limit, so a deployment that
+    answers nothing (a stalled stream, a body that is not a stream) can still be replaced
+    while no byte has reached the client."""
 
-    async def first_chunk(
+    async def first_output(
         deployment: Deployment,
-    ) -> tuple[StreamChunk | None, AsyncIterator[StreamChunk]]:
+    ) -> tuple[list[StreamChunk], AsyncIterator[StreamChunk]]:
         chunks = adapter_of(deployment).chat_stream(
             deployment.target, upstream_body(body, deployment)
         )
+        held: list[StreamChunk] = []
         try:
-            return await anext(aiter(chunks), None), chunks
+            async with asyncio.timeout(timeouts_for(deployment.target).first_token):
+                async for chunk in chunks:
+                    held.append(chunk)
+                    if chunk.carries_output:
+                        break
+        except TimeoutError:
+            await _close(chunks)
+            raise errors.timed_out("first token") from None
         except BaseException:
             await _close(chunks)
             raise
+        if not held:
+            raise errors.malformed("the stream ended before its first event")
+        return held, chunks
 
-    async for deployment, started, permit, outcome in _attempts(deployments, log, first_chunk):
-        first, chunks = outcome
-        log.upstream_ms += _elapsed_ms(started)  # waiting for the first chunk is upstream time
-        return _chained(first, chunks, deployment, log, started, permit)
+    async for deployment, started, permit, outcome in _attempts(deployments, log, first_output):
+        held, chunks = outcome
+        log.upstream_ms += _elapsed_ms(started)  # waiting for the first output is upstream time
+        return _chained(held, chunks, deployment, log, started, permit)
     raise AssertionError("_attempts raises when every deployment failed")
 
 
@@ -184,21 +200,21 @@ def as_upstream_error(error: BaseException, deployment: Deployment) -> UpstreamE
 
 
 async def _chained(
-    first: StreamChunk | None,
+    held: list[StreamChunk],
     rest: AsyncIterator[StreamChunk],
     deployment: Deployment,
     log: CallLog,
     started: float,
     permit: BreakerPermit,
 ) -> AsyncIterator[StreamChunk]:
-    """Yield the first chunk then the rest; always closes the upstream iterator (cancels it).
+    """Yield the chunks held then the rest; always closes the upstream iterator (cancels it).
     Every chunk has passed the accounting layer when the upstream ends, so the live stats
     take the provider's token count (none when it reported no usage)."""
     error: BaseException | None = None
     first_at = time.perf_counter()
     try:
-        if first is not None:
-            yield first
+        for chunk in held:
+            yield chunk
         async for chunk in rest:
             yield chunk
     except BaseException as exc:
