@@ -25,6 +25,7 @@ from routing.pipeline.auth import require
 from routing.pipeline.budget_hold import BudgetHold, budgets_seed
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError
+from routing.pipeline.live_stats import output_observed
 from routing.pipeline.route import route_request
 from routing.pipeline.workspace_routing import WorkspaceRouting
 from routing.reliability import (
@@ -39,6 +40,8 @@ from routing.reliability import (
     rate_limiter,
     workspace_quota,
 )
+from routing.reliability.budgets import format_usd
+from routing.reliability.periods import period_adjective
 from routing.strategies import RouteRequest
 from workspaces.access import Actor
 from workspaces.roles import Permission
@@ -77,7 +80,11 @@ async def admit(log: CallLog, body: JSON, routing: WorkspaceRouting, *, task: st
 
 
 async def reserve(
-    log: CallLog, deployments: list[Deployment], routing: WorkspaceRouting, request: RouteRequest
+    log: CallLog,
+    body: JSON,
+    deployments: list[Deployment],
+    routing: WorkspaceRouting,
+    request: RouteRequest,
 ) -> None:
     """Hold the estimated cost against the budgets of the first deployment with room; 429
     when a workspace, key or user budget is spent, or every provider's is."""
@@ -86,7 +93,8 @@ async def reserve(
     actor = _actor(log)
     hold = BudgetHold(
         routing=routing, api_key_id=actor.api_key_id, user_id=actor.user.pk,
-        prompt_tokens=request.prompt_tokens, output_tokens=request.output_tokens,
+        prompt_tokens=request.prompt_tokens,
+        max_tokens=body.get("max_tokens") or body.get("max_completion_tokens"),
     )  # fmt: skip
     log.admission.hold = hold
     await hold.reserve_first_fundable(deployments)
@@ -122,12 +130,17 @@ async def settle(log: CallLog) -> None:
     if admission is None:
         return
     log.admission = None
+    if (
+        log.endpoint == "chat" and log.status == "success" and log.deployment is not None
+        and not log.tokens_estimated
+    ):  # fmt: skip
+        output_observed(log.deployment, log.output_tokens)
     try:
         actual = log.input_tokens + log.output_tokens
         if admission.charges and actual != admission.estimated_tokens:
             await rate_limiter().adjust(
                 [
-                    LimitCharge(c.limit, actual - admission.estimated_tokens)
+                    LimitCharge(c.limit, actual - admission.estimated_tokens, c.bucket)
                     for c in admission.charges
                     if c.limit.name != "requests/min"
                 ]
@@ -162,13 +175,13 @@ async def _budget_alert(log: CallLog, crossing: BudgetCrossing, budget_id: int |
     """Crossing 50/80/100 % raises one alert per threshold and period (analytics.alerts)."""
     budget = crossing.budget
     threshold = crossing.thresholds[-1]
-    spent = crossing.spent / 1_000_000
     await sync_to_async(alert_raise)(
         workspace=_actor(log).workspace,
         key=f"budget:{budget_id}:{budget.counter_key(datetime.now(UTC))}",
         state=str(threshold),
         title=f"Budget {budget.name!r} reached {threshold} %",
-        text=f"The {budget.period.value}ly budget {budget.name!r} has spent ${spent:.2f}.",
+        text=f"The {period_adjective(budget.period)} budget {budget.name!r} has spent "
+        f"${format_usd(crossing.spent)}.",
         level="critical" if threshold >= 100 else "warning",
     )
 

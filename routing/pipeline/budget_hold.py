@@ -1,5 +1,9 @@
 """Budget reservations that follow a call to the provider that actually serves it.
 
+A call reserves its prompt and its ``max_tokens`` at the candidate's prices; one that sets no
+``max_tokens`` reserves the answer length that deployment has recently had in this process
+(bounded), so calls without a bound do not hold ten times what they spend.
+
 A call holds the workspace, key and user budgets plus the budgets of the provider it is
 about to try. When the pipeline falls back to a candidate on another provider, the hold
 moves there first, so the answer's cost lands on the provider that gave it; a provider
@@ -14,6 +18,7 @@ from datetime import UTC, datetime
 
 from providers.deployments import Deployment
 from routing.pipeline.errors import ApiError
+from routing.pipeline.live_stats import likely_output_tokens
 from routing.pipeline.workspace_routing import ScopedBudget, WorkspaceRouting
 from routing.reliability import (
     Rejection,
@@ -51,7 +56,7 @@ class BudgetHold:
     api_key_id: int | None
     user_id: int | None
     prompt_tokens: int
-    output_tokens: int
+    max_tokens: int | None  # the caller's bound on the answer; None: as long as answers run
     reservation: Reservation | None = None
     budget_ids: dict[object, int] = field(default_factory=dict)
     provider_id: int | None = None  # whose provider budgets the reservation covers
@@ -71,6 +76,11 @@ class BudgetHold:
                 return
         if self.exhausted:
             raise next(iter(self.exhausted.values()))
+
+    def _output_tokens(self, deployment: Deployment) -> int:
+        if deployment.is_embedding:
+            return 0
+        return self.max_tokens or likely_output_tokens(deployment)
 
     async def move_to(self, deployment: Deployment) -> ApiError | None:
         """Hold the budgets ``deployment`` spends against; the error to skip it with when its
@@ -92,7 +102,8 @@ class BudgetHold:
             self.reservation = None
         await budgets_seed(wanted)
         estimate = cost_micro_usd(
-            input_tokens=self.prompt_tokens, output_tokens=self.output_tokens,
+            input_tokens=self.prompt_tokens,
+            output_tokens=self._output_tokens(deployment),
             input_price=deployment.input_price, output_price=deployment.output_price,
         )  # fmt: skip
         outcome = await budget_ledger().reserve([b.budget for b in wanted], estimate)
@@ -107,8 +118,17 @@ class BudgetHold:
         return None
 
 
+IN_FLIGHT_RETRY_S = 1.0  # a budget held by calls in flight frees as soon as they settle
+
+
 def budget_exceeded(rejection: Rejection) -> ApiError:
+    """429 until the period ends when the budget is spent; a moment when calls hold it."""
+    retry_after = (
+        seconds_until_period_end(rejection.budget.period, datetime.now(UTC))
+        if rejection.exhausted
+        else IN_FLIGHT_RETRY_S
+    )
     return ApiError(
         rejection.message, status=429, code="budget_exceeded", error_class="budget_exceeded",
-        retry_after=seconds_until_period_end(rejection.budget.period, datetime.now(UTC)),
+        retry_after=retry_after,
     )  # fmt: skip

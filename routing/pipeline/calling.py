@@ -105,7 +105,7 @@ async def _first_success(
     async for deployment, started, permit, result in _attempts(deployments, log, attempt):
         log.attempt_ended(deployment, started)
         await _breaker(deployment).record_success(probe=permit.probe)
-        call_ended(deployment.label, ok=True, ttft_ms=_elapsed_ms(started))
+        call_ended(deployment, ok=True, ttft_ms=_elapsed_ms(started))
         return result
     raise AssertionError("_attempts raises when every deployment failed")
 
@@ -132,13 +132,13 @@ async def _attempts(
             continue
         for tries in range(1, policy.max_attempts + 1):
             started = log.attempt_started(deployment)
-            call_started(deployment.label)
+            call_started(deployment)
             try:
                 result = await attempt(deployment)
             except Exception as error:
                 upstream = as_upstream_error(error, deployment)
                 log.attempt_ended(deployment, started, upstream)
-                call_ended(deployment.label, ok=False)
+                call_ended(deployment, ok=False)
                 action = failure_action(upstream, policy)
                 if action is not FailureAction.FAIL:
                     await _breaker(deployment).record_failure(probe=permit.probe)
@@ -225,7 +225,7 @@ async def _chained(
         log.attempt_streamed(deployment, started, error)
         failed = isinstance(error, UpstreamError)
         call_ended(
-            deployment.label, ok=not failed, ttft_ms=(first_at - started) * 1000,
+            deployment, ok=not failed, ttft_ms=(first_at - started) * 1000,
             output_tokens=log.output_tokens,
             generation_seconds=time.perf_counter() - first_at,
         )  # fmt: skip

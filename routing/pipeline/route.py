@@ -127,7 +127,7 @@ async def _open_breakers(candidates: Iterable[Candidate]) -> set[str]:
 def _live(candidates: tuple[Candidate, ...], opened: set[str]) -> tuple[Candidate, ...]:
     live = []
     for c in candidates:
-        stats = stats_for(c.label)
+        stats = stats_for(c.deployment)
         live.append(
             dataclasses.replace(
                 c, ttft_ms=stats.ttft_ms, tokens_per_second=stats.tokens_per_second,

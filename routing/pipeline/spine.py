@@ -157,7 +157,7 @@ async def _admitted_route(log: CallLog, body: JSON, *, task: str = "") -> list[D
     routing = await workspace_routing(log.actor.workspace.pk)
     request = await admit(log, body, routing, task=task)
     deployments = await route(log, body, routing, request)
-    await reserve(log, deployments, routing, request)
+    await reserve(log, body, deployments, routing, request)
     return deployments
 
 

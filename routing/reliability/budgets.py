@@ -2,9 +2,11 @@
 micro-dollars so sums never drift.
 
 A call ``reserve``s its estimated cost against every budget that applies, atomically and
-all-or-nothing: a reservation is refused when settled spend + open reservations + the
-estimate would pass a hard limit, so concurrent calls cannot overshoot together; the only
-overshoot left is one call costing more than its estimate. ``settle`` replaces the estimate
+all-or-nothing. A hard limit refuses a call once what is spent and what calls in flight hold
+reach it: until the period ends when the spend alone has, for a moment when calls in flight
+hold the rest (they may give some back). The call's own estimate is not counted, so the whole
+budget can be used; the only overshoot is the last call admitted costing more than what was
+left, at most its own cost (and calls costing more than their estimate). ``settle`` replaces the estimate
 with the actual cost and reports soft-limit thresholds (50/80/100 %) newly crossed this
 period, once each; ``release`` gives a failed call's reservation back. Reservations whose
 process died expire after a lease, so a crash cannot block a budget until the period ends.
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
-from routing.reliability.periods import Period, period_bounds, period_label
+from routing.reliability.periods import Period, period_adjective, period_bounds, period_label
 
 MICROS_PER_USD = 1_000_000
 BudgetState = Literal["ok", "soft", "hard"]
@@ -83,7 +85,7 @@ class Reservation:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A 429 naming the budget: its hard limit and what is spent (reserved in flight apart)."""
+    """A 429 naming the budget: its hard limit, what is spent, what calls in flight hold."""
 
     budget: Budget
     limit: int
@@ -91,10 +93,19 @@ class Rejection:
     reserved: int
 
     @property
+    def exhausted(self) -> bool:
+        """Spent to its limit, for the rest of the period; else only held by calls in flight."""
+        return self.spent >= self.limit
+
+    @property
     def message(self) -> str:
+        name = f"The {period_adjective(self.budget.period)} budget {self.budget.name!r}"
+        spent = f"${format_usd(self.spent)} of ${format_usd(self.limit)} spent"
+        if self.exhausted:
+            return f"{name} is exhausted: {spent}."
         return (
-            f"The {self.budget.period.value}ly budget {self.budget.name!r} is exhausted: "
-            f"${format_usd(self.spent + self.reserved)} of ${format_usd(self.limit)} used."
+            f"{name} is nearly spent: {spent}, and calls in flight hold "
+            f"${format_usd(self.reserved)} more. Retry when they finish."
         )
 
 
@@ -131,13 +142,22 @@ def budget_state(
     return "ok"
 
 
+def reserve_refused(hard_limit: int, spent: int, reserved: int) -> bool:
+    """The hard-limit rule of ``reserve`` (the Redis ledger's script applies the same): what
+    is spent and what calls in flight hold have reached the limit. The call's own estimate is
+    not counted, so the last call let in may pass the limit by at most its own cost."""
+    return spent + reserved >= hard_limit
+
+
 def micro_usd(amount: Decimal | str | int) -> int:
     """Dollars to micro-dollars, rounded up: a budget never under-counts."""
     return math.ceil(Decimal(amount) * MICROS_PER_USD)
 
 
 def format_usd(micros: int) -> str:
-    return f"{Decimal(micros) / MICROS_PER_USD:.2f}"
+    """Cents for a dollar or more; below that, enough places to tell $0.0091 from $0.01."""
+    dollars = Decimal(micros) / MICROS_PER_USD
+    return f"{dollars:.2f}" if abs(dollars) >= 1 else f"{dollars:.4f}"
 
 
 def cost_micro_usd(
@@ -209,9 +229,8 @@ class LocalBudgetLedger:
             counters = [self._counters.setdefault(key, _Counter()) for key in keys]
             for budget, counter in zip(budgets, counters, strict=True):
                 self._expire(counter, now)
-                used = counter.spent + counter.reserved
-                if budget.hard_limit is not None and (
-                    used >= budget.hard_limit or used + estimated_cost > budget.hard_limit
+                if budget.hard_limit is not None and reserve_refused(
+                    budget.hard_limit, counter.spent, counter.reserved
                 ):
                     return Rejection(budget, budget.hard_limit, counter.spent, counter.reserved)
             for counter in counters:

@@ -24,7 +24,8 @@ from routing.reliability.budgets import (
 )
 
 # KEYS: hash, leases per budget. ARGV: amount, id, now, lease_until, then per budget:
-# hard limit (-1 when none), expire-at (unix seconds).
+# hard limit (-1 when none), expire-at (unix seconds). The hard-limit test is
+# routing.reliability.budgets.reserve_refused.
 _RESERVE = """
 local amount, id, now, lease_until = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local n = #KEYS / 2
@@ -42,7 +43,7 @@ for i = 1, n do
   if hard >= 0 then
     local v = redis.call('HMGET', h, 'spent', 'reserved')
     local spent, reserved = tonumber(v[1]) or 0, tonumber(v[2]) or 0
-    if spent + reserved >= hard or spent + reserved + amount > hard then
+    if spent + reserved >= hard then
       return {i, spent, reserved}
     end
   end

@@ -1,9 +1,13 @@
-"""Admission counters: requests/min and tokens/min per API key (GCRA, a sliding window with
-no bursts beyond the limit) and calendar quotas such as tokens/day per workspace.
+"""Admission counters: requests/min and tokens/min per API key, and calendar quotas such as
+tokens/day per workspace.
 
-``admit`` checks every limit of a request and consumes from all of them or none, so a
-rejected call never eats into another limit. Tokens are charged at the estimate on
-admission; ``adjust`` corrects them once the actual count is known.
+A rate limit is a sliding window: at most ``limit`` units in any ``per_seconds`` (a minute),
+never a burst on top. The window is kept as 60 buckets of a second (of ``per_seconds / 60``)
+plus the current one; a request is admitted when the units of those 61 buckets, which span
+at least the whole window, leave room for it. ``admit`` checks every limit of a request and
+consumes from all of them or none, so a rejected call never eats into another limit. Tokens
+are charged at the estimate on admission; ``adjust`` corrects the bucket each charge went to
+once the actual count is known.
 """
 
 from __future__ import annotations
@@ -42,10 +46,14 @@ class Quota:
 Limit = RateLimit | Quota
 
 
+WINDOW_BUCKETS = 60  # a window is this many buckets back, plus the current one
+
+
 @dataclass(frozen=True)
 class LimitCharge:
     limit: Limit
     amount: int  # 1 for a request, the estimated tokens for a token limit
+    bucket: int | None = None  # where an admitted rate-limit charge went, for ``adjust``
 
 
 @dataclass(frozen=True)
@@ -62,10 +70,17 @@ class Throttled:
     retry_after: float | None
 
     @property
+    def retry_after_seconds(self) -> int | None:
+        """Whole seconds, rounded up and never 0: what Retry-After and the message say."""
+        return None if self.retry_after is None else max(math.ceil(self.retry_after), 1)
+
+    @property
     def message(self) -> str:
         if self.retry_after is None:
             return f"This request is larger than the {self.name} limit of {self.limit}."
-        return f"{self.name} limit of {self.limit} reached; retry after {math.ceil(self.retry_after)} s."
+        return (
+            f"{self.name} limit of {self.limit} reached; retry after {self.retry_after_seconds} s."
+        )
 
 
 def api_key_limits(
@@ -98,6 +113,25 @@ def quota_key(quota: Quota, at: datetime) -> str:
     return f"{quota.key}:{period_label(quota.period, at)}"
 
 
+def bucket_width(limit: RateLimit) -> float:
+    return limit.per_seconds / WINDOW_BUCKETS
+
+
+def window_wait(buckets: dict[int, int], now: float, amount: int, limit: RateLimit) -> float:
+    """Seconds from ``now`` until ``amount`` more fits ``limit``, given the units of its
+    buckets in the window (0: it fits now). The oldest buckets leave the window first."""
+    used = sum(buckets.values())
+    excess = used + amount - limit.limit
+    if excess <= 0:
+        return 0.0
+    freed = 0
+    for bucket in sorted(buckets):
+        freed += buckets[bucket]
+        if freed >= excess:
+            return max((bucket + WINDOW_BUCKETS + 1) * bucket_width(limit) - now, 0.001)
+    return limit.per_seconds  # only a negative adjustment could leave it short
+
+
 def too_large(charges: Sequence[LimitCharge]) -> Throttled | None:
     for charge in charges:
         if charge.amount > charge.limit.limit:
@@ -117,7 +151,7 @@ class LocalRateLimiter:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._tat: dict[str, float] = {}  # GCRA: the theoretical arrival time per key
+        self._windows: dict[str, dict[int, int]] = {}  # rate-limit key -> bucket -> units
         self._used: dict[str, int] = {}  # quota counters per key and period
 
     async def admit(self, charges: Sequence[LimitCharge]) -> Admitted | Throttled:
@@ -134,15 +168,33 @@ class LocalRateLimiter:
                     worst = Throttled(charge.limit.name, charge.limit.limit, wait)
             if worst:
                 return worst
-            self._apply(charges, now, at)
-            if len(self._tat) > 10_000:  # idle keys whose window has passed hold no state
-                self._tat = {key: tat for key, tat in self._tat.items() if tat > now}
-        return Admitted(tuple(charges))
+            admitted = tuple(self._apply(charge, now, at) for charge in charges)
+            if len(self._windows) > 10_000:  # keys idle for a whole window hold nothing
+                for key in [k for k, window in self._windows.items() if not window]:
+                    del self._windows[key]
+        return Admitted(admitted)
 
     async def adjust(self, charges: Sequence[LimitCharge]) -> None:
-        """Add (or give back, when negative) units without checking the limits."""
+        """Add (or give back, when negative) units to the buckets the charges went to,
+        without checking the limits; a bucket that has left its window is past caring."""
         with self._lock:
-            self._apply(charges, self._clock(), datetime.now(UTC))
+            now, at = self._clock(), datetime.now(UTC)
+            for charge in charges:
+                limit = charge.limit
+                if isinstance(limit, Quota):
+                    self._apply(charge, now, at)
+                elif charge.bucket is not None:
+                    window = self._window(limit, now)
+                    if charge.bucket in window:
+                        window[charge.bucket] += charge.amount
+
+    def _window(self, limit: RateLimit, now: float) -> dict[int, int]:
+        """The limit's buckets still in its window, the older ones dropped."""
+        window = self._windows.setdefault(limit.key, {})
+        oldest = int(now // bucket_width(limit)) - WINDOW_BUCKETS
+        for bucket in [b for b in window if b < oldest]:
+            del window[bucket]
+        return window
 
     def _wait(self, charge: LimitCharge, now: float, at: datetime) -> float:
         limit = charge.limit
@@ -153,16 +205,15 @@ class LocalRateLimiter:
                 if used + charge.amount > limit.limit
                 else 0.0
             )
-        interval = limit.per_seconds / limit.limit
-        tat = max(self._tat.get(limit.key, now), now)
-        return max(tat + charge.amount * interval - limit.per_seconds - now, 0.0)
+        return window_wait(self._window(limit, now), now, charge.amount, limit)
 
-    def _apply(self, charges: Sequence[LimitCharge], now: float, at: datetime) -> None:
-        for charge in charges:
-            limit = charge.limit
-            if isinstance(limit, Quota):
-                key = quota_key(limit, at)
-                self._used[key] = self._used.get(key, 0) + charge.amount
-            else:
-                tat = max(self._tat.get(limit.key, now), now)
-                self._tat[limit.key] = tat + charge.amount * limit.per_seconds / limit.limit
+    def _apply(self, charge: LimitCharge, now: float, at: datetime) -> LimitCharge:
+        limit = charge.limit
+        if isinstance(limit, Quota):
+            key = quota_key(limit, at)
+            self._used[key] = self._used.get(key, 0) + charge.amount
+            return charge
+        bucket = int(now // bucket_width(limit))
+        window = self._window(limit, now)
+        window[bucket] = window.get(bucket, 0) + charge.amount
+        return LimitCharge(limit, charge.amount, bucket)

@@ -1,5 +1,6 @@
 """Rate limits and quotas shared by every process through Redis: all of a request's limits
-are checked and charged in one Lua script, on Redis server time."""
+are checked and charged in one Lua script, on Redis server time, with the sliding windows
+of routing.reliability.limits."""
 
 from __future__ import annotations
 
@@ -19,47 +20,69 @@ from routing.reliability.limits import (
 )
 from routing.reliability.periods import seconds_until_period_end
 
-# ARGV: check (1) or adjust (0), then per key: kind ('g' GCRA / 'q' quota), limit,
-# per_seconds (GCRA) or seconds to the period's end (quota), amount.
+# ARGV: check (1) or adjust (0), then per key: kind ('w' window / 'q' quota), limit,
+# per_seconds (window) or seconds to the period's end (quota), amount, bucket ('' to admit:
+# the current one). A window is a hash of bucket -> units, buckets of per_seconds / 60.
+# Returns {0, bucket of now} when admitted, {i, seconds to wait} when key i refuses.
 _SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local check = ARGV[1] == '1'
-local n = #KEYS
-local worst, worst_i = 0, 0
-local new = {}
-for i = 1, n do
-  local kind, limit = ARGV[4 * i - 2], tonumber(ARGV[4 * i - 1])
-  local span, amount = tonumber(ARGV[4 * i]), tonumber(ARGV[4 * i + 1])
-  local current = tonumber(redis.call('GET', KEYS[i]))
-  if kind == 'g' then
-    local tat = current or now
-    if tat < now then tat = now end
-    local new_tat = tat + amount * span / limit
-    local wait = new_tat - span - now
-    if check and wait > worst then worst, worst_i = wait, i end
-    new[i] = new_tat
+local worst, worst_i, current = 0, 0, 0
+for i = 1, #KEYS do
+  local kind, limit = ARGV[5 * i - 3], tonumber(ARGV[5 * i - 2])
+  local span, amount = tonumber(ARGV[5 * i - 1]), tonumber(ARGV[5 * i])
+  if kind == 'w' then
+    local width = span / 60
+    current = math.floor(now / width)
+    local fields = redis.call('HGETALL', KEYS[i])
+    local buckets, used, gone = {}, 0, {}
+    for j = 1, #fields, 2 do
+      local bucket, units = tonumber(fields[j]), tonumber(fields[j + 1])
+      if bucket < current - 60 then
+        gone[#gone + 1] = fields[j]
+      else
+        buckets[#buckets + 1] = bucket
+        used = used + units
+      end
+    end
+    if #gone > 0 then redis.call('HDEL', KEYS[i], unpack(gone)) end
+    local excess = used + amount - limit
+    if check and excess > 0 then
+      table.sort(buckets)
+      local freed, wait = 0, span
+      for _, bucket in ipairs(buckets) do
+        freed = freed + tonumber(redis.call('HGET', KEYS[i], tostring(bucket)))
+        if freed >= excess then
+          wait = (bucket + 61) * width - now
+          break
+        end
+      end
+      if wait < 0.001 then wait = 0.001 end
+      if wait > worst then worst, worst_i = wait, i end
+    end
   else
-    local used = (current or 0) + amount
+    local used = (tonumber(redis.call('GET', KEYS[i])) or 0) + amount
     if check and used > limit and span > worst then worst, worst_i = span, i end
-    new[i] = used
   end
 end
 if worst_i > 0 then return {worst_i, tostring(worst)} end
-for i = 1, n do
-  local kind, span = ARGV[4 * i - 2], tonumber(ARGV[4 * i])
-  if kind == 'g' then
-    local ttl = math.ceil((new[i] - now) * 1000) + 1000
-    if ttl > 1000 then
-      redis.call('SET', KEYS[i], string.format('%.6f', new[i]), 'PX', ttl)
-    else
-      redis.call('DEL', KEYS[i])
+for i = 1, #KEYS do
+  local kind, span, amount = ARGV[5 * i - 3], tonumber(ARGV[5 * i - 1]), tonumber(ARGV[5 * i])
+  if kind == 'w' then
+    local width = span / 60
+    local bucket = ARGV[5 * i + 1]
+    if bucket == '' then bucket = tostring(math.floor(now / width)) end
+    if tonumber(bucket) >= math.floor(now / width) - 60 then
+      redis.call('HINCRBY', KEYS[i], bucket, amount)
+      redis.call('PEXPIRE', KEYS[i], math.ceil(span * 61 / 60 * 1000) + 1000)
     end
   else
-    redis.call('SET', KEYS[i], string.format('%d', new[i]), 'EX', math.ceil(span) + 3600)
+    redis.call('INCRBY', KEYS[i], amount)
+    redis.call('EXPIRE', KEYS[i], math.ceil(span) + 3600)
   end
 end
-return {0, '0'}
+return {0, tostring(current)}
 """
 
 
@@ -76,11 +99,17 @@ class RedisRateLimiter:
             return rejected
         if not charges:
             return Admitted(())
-        index, wait = await self._run(charges, check=True)
+        index, value = await self._run(charges, check=True)
         if index:
             limit = charges[index - 1].limit
-            return Throttled(limit.name, limit.limit, max(float(wait), 0.001))
-        return Admitted(tuple(charges))
+            return Throttled(limit.name, limit.limit, max(float(value), 0.001))
+        bucket = int(value)
+        return Admitted(
+            tuple(
+                c if isinstance(c.limit, Quota) else LimitCharge(c.limit, c.amount, bucket)
+                for c in charges
+            )
+        )
 
     async def adjust(self, charges: Sequence[LimitCharge]) -> None:
         """Add (or give back, when negative) units without checking the limits."""
@@ -95,14 +124,11 @@ class RedisRateLimiter:
             limit = charge.limit
             if isinstance(limit, Quota):
                 keys.append(self._prefix + quota_key(limit, at))
-                args += [
-                    "q",
-                    limit.limit,
-                    seconds_until_period_end(limit.period, at),
-                    charge.amount,
-                ]
+                span = seconds_until_period_end(limit.period, at)
+                args += ["q", limit.limit, span, charge.amount, ""]
             else:
                 keys.append(self._prefix + limit.key)
-                args += ["g", limit.limit, limit.per_seconds, charge.amount]
+                bucket = "" if charge.bucket is None else str(charge.bucket)
+                args += ["w", limit.limit, limit.per_seconds, charge.amount, bucket]
         index, wait = await self._script(keys=keys, args=args)
         return int(index), wait

@@ -42,3 +42,8 @@ def period_label(period: Period, at: datetime) -> str:
 
 def seconds_until_period_end(period: Period, at: datetime) -> float:
     return (period_bounds(period, at)[1] - at.astimezone(UTC)).total_seconds()
+
+
+def period_adjective(period: Period) -> str:
+    """How a period is said before a noun: a *daily* budget."""
+    return {Period.DAY: "daily", Period.WEEK: "weekly", Period.MONTH: "monthly"}[period]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 
@@ -35,7 +36,8 @@ class ApiShape(ABC):
     def error_response(self, error: ApiError, log: CallLog) -> HttpResponse:
         response = json_response(self.error_json(error), status=error.status, log=log)
         if error.retry_after is not None:
-            response["Retry-After"] = str(max(round(error.retry_after), 0))
+            # Whole seconds, rounded up: a client that waits what it is told is let in.
+            response["Retry-After"] = str(max(math.ceil(error.retry_after), 1))
         return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import httpx
@@ -188,6 +189,52 @@ def test_a_hard_budget_under_concurrency_overshoots_by_at_most_one_call(gateway)
     spent = sum(Decimal(r.headers["x-hub-cost-usd"]) for r in ok)
     one_call = max(Decimal(r.headers["x-hub-cost-usd"]) for r in ok)
     assert spent <= limit + one_call
+
+
+def test_calls_without_max_tokens_use_a_small_budget_to_its_end(gateway):
+    """Fifty concurrent callers that set no max_tokens and honour Retry-After, against a
+    budget worth about thirty calls: calls reserve what the model's answers have been running
+    to, not 256 tokens each; a budget held by calls in flight says so and asks for a second's
+    wait, not one until midnight. So the budget is used to within a call (before, 48 of 50
+    were refused with 8-11 % of it left), and no refusal claims more was spent than was."""
+    for _ in range(3):  # the hub learns how long this model's answers run
+        assert call(gateway, "sim/echo").status_code == 200
+    earlier = recorded_usage(model="sim/echo")
+    one_call = earlier[-1].cost_usd
+    limit = (one_call * 30).quantize(Decimal("0.000001"))
+    SpendBudget.objects.create(
+        workspace=gateway.workspace, name="Tiny", period="day", hard_limit_usd=limit
+    )
+    with httpx.Client(timeout=30) as client, ThreadPoolExecutor(50) as pool:
+        responses = list(pool.map(lambda _: answer(client, gateway), range(50)))
+    served = [r for r in responses if r.status_code == 200]
+    refused = [r for r in responses if r.status_code == 429]
+    assert len(served) + len(refused) == 50
+    # The day's spend counts, the three calls before the budget existed included.
+    spent = sum(r.cost_usd for r in earlier) + sum(
+        Decimal(r.headers["x-hub-cost-usd"]) for r in served
+    )
+    assert limit - one_call <= spent <= limit + one_call
+    for response in refused:
+        message = response.json()["error"]["message"]
+        assert "'Tiny'" in message and "is exhausted" in message
+        assert f"of ${limit:.4f} spent" in message
+        claimed = Decimal(message.split(": $", 1)[1].split(" ", 1)[0])
+        assert limit <= claimed <= spent  # what was really spent, never the reservations too
+        assert int(response.headers["retry-after"]) > 60  # until the day ends
+
+
+def answer(client: httpx.Client, gateway) -> httpx.Response:
+    """A call, retried as Retry-After says while the budget is only held in flight."""
+    for _ in range(10):
+        response = client.post(
+            f"{gateway.v1}/chat/completions", json={"model": "sim/echo", "messages": USER},
+            headers={"Authorization": f"Bearer {gateway.key}"},
+        )  # fmt: skip
+        if response.status_code != 429 or "exhausted" in response.text:
+            return response
+        time.sleep(int(response.headers["retry-after"]))
+    return response
 
 
 def test_a_restarted_hub_remembers_what_a_budget_has_spent(gateway):

@@ -52,7 +52,8 @@ async def test_fifty_concurrent_reservations_cannot_overshoot_a_nearly_spent_bud
     results = await asyncio.gather(*(call() for _ in range(50)))
 
     [status] = await ledger.status([budget])
-    assert sum(results) == 3
+    # 3.5 calls are left: four are let in (the fourth while 0.5 is left), the rest refused.
+    assert sum(results) == 4
     assert status.reserved == 0
     assert status.spent <= LIMIT + COST
 
@@ -78,29 +79,48 @@ def test_fifty_threads_cannot_overshoot_the_in_process_budget():
         thread.join()
 
     [status] = asyncio.run(ledger.status([budget]))
-    assert sum(admitted) == 2
-    assert status.spent == LIMIT - COST // 2
+    assert sum(admitted) == 3  # 2.5 calls were left
+    assert status.spent == LIMIT + COST // 2  # over by half a call: less than one call
 
 
 async def test_rejection_names_the_budget_and_what_is_spent(ledger):
     workspace = team_budget(hard_limit=LIMIT)
     key = Budget("ci key", ScopeKind.API_KEY, 9, Period.DAY, hard_limit=micro_usd("0.05"))
-    await spend(ledger, key, micro_usd("0.04"))
+    await spend(ledger, key, micro_usd("0.05"))
 
     outcome = await ledger.reserve([workspace, key], COST)
 
-    assert isinstance(outcome, Rejection)
+    assert isinstance(outcome, Rejection) and outcome.exhausted
     assert outcome.budget == key
-    assert (outcome.limit, outcome.spent, outcome.reserved) == (50_000, 40_000, 0)
-    assert "'ci key'" in outcome.message and "$0.04 of $0.05" in outcome.message
+    assert (outcome.limit, outcome.spent, outcome.reserved) == (50_000, 50_000, 0)
+    assert outcome.message == "The daily budget 'ci key' is exhausted: $0.0500 of $0.0500 spent."
     [ws_status] = await ledger.status([workspace])
     assert ws_status.reserved == 0  # all or nothing: the workspace budget was not held
+
+
+async def test_a_budget_held_by_calls_in_flight_says_so_and_is_not_exhausted(ledger):
+    """What is spent is reported as spent; what calls in flight hold, apart: once they settle
+    for less than they reserved, there is room again."""
+    budget = Budget("ci key", ScopeKind.API_KEY, 9, Period.DAY, hard_limit=micro_usd("0.0100"))
+    await spend(ledger, budget, micro_usd("0.0091"))
+    in_flight = await ledger.reserve([budget], COST)
+    assert isinstance(in_flight, Reservation)
+
+    outcome = await ledger.reserve([budget], COST)
+
+    assert isinstance(outcome, Rejection) and not outcome.exhausted
+    assert outcome.message == (
+        "The daily budget 'ci key' is nearly spent: $0.0091 of $0.0100 spent, and calls in "
+        "flight hold $0.0200 more. Retry when they finish."
+    )
+    await ledger.settle(in_flight, 300)  # it cost $0.0003
+    assert isinstance(await ledger.reserve([budget], COST), Reservation)
 
 
 async def test_release_gives_the_estimate_back(ledger):
     budget = team_budget(hard_limit=COST)
     first = await ledger.reserve([budget], COST)
-    assert isinstance(await ledger.reserve([budget], COST), Rejection)
+    assert isinstance(await ledger.reserve([budget], 1), Rejection)
 
     await ledger.release(first)
 
@@ -163,8 +183,8 @@ def test_costs_are_integer_micro_dollars_rounded_up():
 
 async def test_seeding_starts_a_fresh_counter_but_never_overwrites_a_live_one(ledger):
     fresh = team_budget(hard_limit=LIMIT)
-    await ledger.seed(fresh, micro_usd("0.99"), datetime.now(UTC))
-    assert isinstance(await ledger.reserve([fresh], COST), Rejection)  # 0.99 + 0.02 > 1.00
+    await ledger.seed(fresh, micro_usd("1.00"), datetime.now(UTC))
+    assert isinstance(await ledger.reserve([fresh], COST), Rejection)  # spent from the records
     live = Budget("live", ScopeKind.USER, 5, Period.DAY, hard_limit=LIMIT)
     await spend(ledger, live, micro_usd("0.10"))
     await ledger.seed(live, micro_usd("0.99"), datetime.now(UTC))

@@ -4,6 +4,8 @@ charged together or not at all, with a Retry-After the caller can honour."""
 from __future__ import annotations
 
 import asyncio
+import math
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from routing.reliability.limits import (
@@ -26,8 +28,30 @@ async def test_requests_per_minute_admits_the_limit_then_throttles_with_retry_af
     assert sum(isinstance(d, Admitted) for d in decisions) == 6
     throttled = next(d for d in decisions if isinstance(d, Throttled))
     assert throttled.name == "requests/min"
-    assert 0 < throttled.retry_after <= 10.5  # one slot frees every 60/6 s
-    assert "requests/min limit of 6 reached" in throttled.message
+    assert 59 < throttled.retry_after <= 61  # the six leave the window together, a minute on
+    assert throttled.retry_after_seconds == math.ceil(throttled.retry_after)
+    assert f"requests/min limit of 6 reached; retry after {throttled.retry_after_seconds} s" in (
+        throttled.message
+    )
+
+
+async def test_no_window_of_the_limit_s_length_ever_holds_more_than_the_limit(limiter):
+    """A burst of the limit, then steady demand: in any rolling window at most the limit is
+    admitted (GCRA let a whole second limit's worth in on top of a burst)."""
+    window, limit = 1.0, 5
+    charge = [LimitCharge(RateLimit("requests/s", "k:window", limit, per_seconds=window), 1)]
+    admitted_at: list[float] = []
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    while loop.time() - began < 3.2:
+        if isinstance(await limiter.admit(charge), Admitted):
+            admitted_at.append(loop.time())
+        await asyncio.sleep(0.01)
+    busiest = max(
+        sum(1 for t in admitted_at if start <= t < start + window) for start in admitted_at
+    )
+    assert busiest <= limit
+    assert len(admitted_at) >= 3 * limit - 1  # and the limit is not undershot: one window each
 
 
 async def test_a_throttled_slot_frees_after_its_retry_after(limiter):
@@ -59,9 +83,10 @@ async def test_adjust_returns_tokens_estimated_but_not_used(limiter):
     charges = api_key_limits(
         key_id=3, requests_per_minute=None, tokens_per_minute=1000, tokens=1000
     )
-    assert isinstance(await limiter.admit(charges), Admitted)
+    admitted = await limiter.admit(charges)
+    assert isinstance(admitted, Admitted)
 
-    await limiter.adjust([LimitCharge(charges[0].limit, -600)])  # the call used 400
+    await limiter.adjust([replace(admitted.charges[0], amount=-600)])  # the call used 400
 
     assert isinstance(await limiter.admit([LimitCharge(charges[0].limit, 500)]), Admitted)
 
