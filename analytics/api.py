@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -118,7 +119,7 @@ def _moment(value: str | None, name: str, *, end_of_day: bool) -> datetime | Non
 
 
 def csv_response(records: QuerySet[UsageRecord], *, name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(records), content_type="text/csv")
+    response = StreamingHttpResponse(_csv_chunks(records), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -128,8 +129,28 @@ class _Echo:
         return value
 
 
-def _csv_lines(records: QuerySet[UsageRecord]) -> Iterator[str]:
+CSV_CHUNK_ROWS = 2000
+
+
+async def _csv_chunks(records: QuerySet[UsageRecord]) -> AsyncIterator[str]:
+    """The file in chunks of CSV_CHUNK_ROWS rows, newest first, each read by keyset (older
+    than the last row sent) in the database thread: the ASGI server streams it as it is read,
+    and memory holds one chunk however many records there are."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_FIELDS)
-    for row in records.values_list(*CSV_FIELDS).iterator(chunk_size=2000):
-        yield writer.writerow(row)
+    ordered = records.order_by("-created_at", "-id")
+    last: tuple[Any, int] | None = None
+    while True:
+        page = ordered
+        if last is not None:
+            at, pk = last
+            page = ordered.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+        rows: list[tuple[Any, ...]] = await sync_to_async(_rows)(page)
+        if not rows:
+            return
+        yield "".join(writer.writerow(row[2:]) for row in rows)
+        last = (rows[-1][0], rows[-1][1])
+
+
+def _rows(page: QuerySet[UsageRecord]) -> list[tuple[Any, ...]]:
+    return list(page.values_list("created_at", "id", *CSV_FIELDS)[:CSV_CHUNK_ROWS])

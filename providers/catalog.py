@@ -7,6 +7,7 @@ added by hand, and prices it overrode, are never touched by a sync.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from asgiref.sync import async_to_sync
 from django.db import transaction
@@ -47,10 +48,29 @@ def sync_models(provider: Provider) -> SyncResult:
     return catalog_merge(provider, listed)
 
 
+MAX_NAME = ProviderModel._meta.get_field("name").max_length or 200
+MAX_COUNT = 2**31 - 1  # what the catalog's integer columns hold
+MAX_PRICE = Decimal(10) ** 8  # USD per million tokens: what the price columns hold
+
+
+def listing_fits(info: ModelInfo) -> bool:
+    """Whether a listed model can be stored as the provider describes it: a provider's list
+    is outside input, and a name or number past what the columns hold is left out rather than
+    failing the whole sync (on PostgreSQL, a value too long for its column is an error)."""
+    counts = (info.context_window, info.max_output_tokens)
+    prices = (info.input_price_per_mtok, info.output_price_per_mtok)
+    return (
+        bool(info.id) and len(info.id) <= MAX_NAME and info.id.isprintable()
+        and all(c is None or 0 < c <= MAX_COUNT for c in counts)
+        and all(p is None or (p.is_finite() and 0 <= p < MAX_PRICE) for p in prices)
+    )  # fmt: skip
+
+
 def catalog_merge(provider: Provider, listed: list[ModelInfo]) -> SyncResult:
     existing = {m.name: m for m in ProviderModel.objects.filter(provider=provider)}
     added = updated = 0
     now = timezone.now()
+    listed = [info for info in listed if listing_fits(info)]
     with transaction.atomic():
         for info in listed:
             row = existing.get(info.id)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from providers.models import Provider
-from providers.selectors import provider_list, provider_model_list
+from providers.selectors import provider_list
 from routing.config_text import candidates_format, candidates_parse
 from routing.models import (
     STRATEGY_CHOICES,
@@ -26,6 +26,7 @@ from routing.models import (
     SpendBudget,
     alias_name,
 )
+from routing.selectors import catalog_labels
 from workspaces.models import ApiKey, Workspace
 
 NEEDS_CHOICES = [("tools", "Tools"), ("vision", "Vision (images)"), ("json", "JSON mode")]
@@ -40,40 +41,23 @@ CANDIDATES_HELP = (
 )
 
 
-def catalog_models(workspace: Workspace) -> list[str]:
-    """``provider/model`` of every enabled model of the workspace's enabled providers."""
-    entries = (
-        provider_model_list(workspace=workspace)
-        .filter(enabled=True, provider__enabled=True)
-        .order_by("provider__priority", "provider__slug", "name")
-    )
-    return [entry.label for entry in entries]
-
-
 class CandidatesField(forms.CharField):
     """A textarea of ``provider/model [weight] [quality]`` lines that cleans to the JSON list;
-    every model must be in ``catalog``."""
+    that every model is in the workspace's catalog, routing.services checks (for REST too)."""
 
-    def __init__(self, *, catalog: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", CANDIDATES_HELP)
         super().__init__(
             widget=forms.Textarea(attrs={"rows": 6, "class": "mono", "spellcheck": "false"}),
             strip=True,
             **kwargs,
         )
-        self.catalog = catalog or []
 
     def clean(self, value: Any) -> list[dict[str, Any]]:
         text = super().clean(value)
         candidates = candidates_parse(text or "")
         if self.required and not candidates:
             raise ValidationError("List at least one candidate.")
-        known = set(self.catalog)
-        unknown = [c["model"] for c in candidates if c["model"] not in known]
-        if unknown:
-            raise ValidationError(
-                f"Not in this workspace's catalog of enabled models: {', '.join(unknown)}."
-            )
         return candidates
 
 
@@ -90,8 +74,7 @@ class AliasForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.catalog = catalog_models(workspace)
-        self.fields["candidates"].catalog = self.catalog  # type: ignore[attr-defined]  # fields[] is typed as Field
+        self.catalog = catalog_labels(workspace=workspace)
 
     @staticmethod
     def initial_for(alias: ModelAlias) -> dict[str, Any]:
@@ -155,8 +138,7 @@ class RuleForm(forms.Form):
         self, *args: Any, workspace: Workspace, rule: RoutingRule | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.catalog = catalog_models(workspace)
-        self.fields["candidates"].catalog = self.catalog  # type: ignore[attr-defined]  # fields[] is typed as Field
+        self.catalog = catalog_labels(workspace=workspace)
         current = list(rule.api_keys.values_list("pk", flat=True)) if rule else []
         self.fields["api_keys"].queryset = ApiKey.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined]  # fields[] is typed as Field
             Q(revoked_at__isnull=True) | Q(pk__in=current)

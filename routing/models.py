@@ -112,13 +112,21 @@ class RoutingRule(models.Model):
             raise ValidationError("A rule sends requests to an alias or to candidates: pick one.")
         if self.candidates:
             candidates_validate(self.candidates)
-        unknown = set(self.needs or []) - {"tools", "vision", "json"}
-        if unknown:
-            raise ValidationError({"needs": f"Unknown capabilities: {sorted(unknown)}."})
-        if set(self.budget_states or []) - {"ok", "soft", "hard"}:
-            raise ValidationError({"budget_states": 'Use "ok", "soft" or "hard".'})
+        _strings_validate(self.tasks, "tasks")
+        _strings_validate(self.needs, "needs", allowed={"tools", "vision", "json"})
+        _strings_validate(self.budget_states, "budget_states", allowed={"ok", "soft", "hard"})
         if (self.start_time is None) != (self.end_time is None):
             raise ValidationError("Set both start and end time, or neither.")
+
+
+def _strings_validate(value: object, field: str, *, allowed: set[str] | None = None) -> None:
+    """A list of strings (of ``allowed`` ones, when given), or a ValidationError on ``field``."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError({field: "Give a list of strings."})
+    unknown = sorted(set(value) - allowed) if allowed is not None else []
+    if unknown:
+        choices = ", ".join(f'"{a}"' for a in sorted(allowed or ()))
+        raise ValidationError({field: f"Unknown: {unknown}. Use {choices}."})
 
 
 class BudgetScope(models.TextChoices):

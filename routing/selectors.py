@@ -7,6 +7,7 @@ from providers.adapters.base import JSON
 from providers.models import ProviderModel
 from routing.models import ModelAlias
 from workspaces.access import Actor
+from workspaces.models import Workspace
 
 
 def model_list(*, actor: Actor) -> list[JSON]:
@@ -18,6 +19,18 @@ def model_list(*, actor: Actor) -> list[JSON]:
         .order_by("provider__priority", "provider__slug", "name")
     )
     return [model_json(entry) for entry in entries] + alias_list(actor=actor)
+
+
+def catalog_labels(*, workspace: Workspace) -> list[str]:
+    """``provider/model`` of every enabled model of the workspace's enabled providers: what
+    an alias or a rule may name as a candidate."""
+    entries = (
+        ProviderModel.objects.for_workspace(workspace)
+        .filter(enabled=True, provider__enabled=True)
+        .select_related("provider")
+        .order_by("provider__priority", "provider__slug", "name")
+    )
+    return [entry.label for entry in entries]
 
 
 def alias_list(*, actor: Actor) -> list[JSON]:

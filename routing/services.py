@@ -1,8 +1,8 @@
 """Writes of routing configuration (aliases, rules, budgets) for the pages.
 
-Each checks the actor's role, that every related key, provider and user belongs to the
-actor's workspace, and the model's own ``clean()``; a taken name is a ValidationError on
-``name``. Saving fires routing.signals, so the router sees the change at once.
+Each checks the actor's role, the model's own ``clean()``, and that every related key,
+provider, user, alias and candidate model belongs to the actor's workspace: the one
+validation pages and REST share. A taken name is a ValidationError on ``name``. Saving fires routing.signals, so the router sees the change at once.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db.models import Model
 
 from providers.models import Provider
 from routing.models import BudgetScope, ModelAlias, RoutingRule, SpendBudget
+from routing.selectors import catalog_labels
 from workspaces.access import Actor
 from workspaces.models import ApiKey
 from workspaces.roles import Permission
@@ -52,11 +53,32 @@ def _assign(instance: Model, allowed: frozenset[str], fields: dict[str, Any]) ->
         setattr(instance, name, value)
 
 
-def _save(actor: Actor, instance: ConfigModel, after: Any = None) -> ConfigModel:
-    """Validate and save ``instance`` in the actor's workspace; ``after`` runs in the same
-    transaction (many-to-many sets)."""
+def _candidates_known(actor: Actor, candidates: Any) -> None:
+    """Every candidate is an enabled model of an enabled provider of the actor's workspace:
+    another workspace's model is as unknown as a made-up one."""
+    known = set(catalog_labels(workspace=actor.workspace))
+    unknown = [c["model"] for c in candidates or () if c["model"] not in known]
+    if unknown:
+        raise ValidationError(
+            {
+                "candidates": f"Not in this workspace's catalog of enabled models: {', '.join(unknown)}."
+            }
+        )
+
+
+def _alias_known(actor: Actor, name: str) -> None:
+    if name and not ModelAlias.objects.for_workspace(actor.workspace).filter(name=name).exists():
+        raise ValidationError({"alias": f"No alias of this workspace is called {name!r}."})
+
+
+def _save(actor: Actor, instance: ConfigModel, after: Any = None, check: Any = None) -> ConfigModel:
+    """Validate and save ``instance`` in the actor's workspace: its fields (``full_clean``),
+    then ``check`` (rules that need the workspace); ``after`` runs in the same transaction
+    (many-to-many sets)."""
     instance.workspace = actor.workspace
     instance.full_clean(validate_constraints=False)
+    if check is not None:
+        check()
     taken = type(instance).objects.filter(workspace=actor.workspace, name=instance.name)
     if taken.exclude(pk=instance.pk).exists():
         raise ValidationError({"name": "That name is already used in this workspace."})
@@ -77,7 +99,7 @@ def alias_create(*, actor: Actor, **fields: Any) -> ModelAlias:
 def alias_update(*, actor: Actor, alias: ModelAlias, **fields: Any) -> ModelAlias:
     _require(actor, Permission.MANAGE_PROVIDERS)
     _assign(alias, ALIAS_FIELDS, fields)
-    return _save(actor, alias)
+    return _save(actor, alias, check=lambda: _candidates_known(actor, alias.candidates))
 
 
 def alias_delete(*, actor: Actor, alias: ModelAlias) -> None:
@@ -98,7 +120,12 @@ def rule_update(
     if any(key.workspace_id != actor.workspace.pk for key in keys):
         raise ValidationError({"api_keys": "Unknown key in this workspace."})
     _assign(rule, RULE_FIELDS, fields)
-    return _save(actor, rule, after=lambda: rule.api_keys.set(keys))
+
+    def targets_known() -> None:
+        _alias_known(actor, rule.alias)
+        _candidates_known(actor, rule.candidates)
+
+    return _save(actor, rule, after=lambda: rule.api_keys.set(keys), check=targets_known)
 
 
 def rule_delete(*, actor: Actor, rule: RoutingRule) -> None:

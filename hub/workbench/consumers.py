@@ -92,7 +92,7 @@ class WorkbenchConsumer(AsyncJsonWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
             content = json.loads(text_data or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past what JSON parses
             content = None
         if not isinstance(content, dict):
             self.fail({}, "bad_request", "Send one JSON object per message.")

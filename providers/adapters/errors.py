@@ -24,7 +24,7 @@ def error_message(body: bytes) -> str:
     """The provider's own explanation from any of the common error shapes."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return body[:MESSAGE_LIMIT].decode(errors="replace").strip() or "no error body"
     error = data.get("error", data) if isinstance(data, dict) else data
     if isinstance(error, dict):

@@ -60,6 +60,6 @@ async def _get(url: str, headers: dict[str, str], timeout: httpx.Timeout) -> dic
         raise errors.from_status(response.status_code, response.content)
     try:
         data = json.loads(response.content)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise errors.malformed(str(error)) from None
     return data if isinstance(data, dict) else {}

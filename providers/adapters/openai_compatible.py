@@ -107,7 +107,7 @@ class OpenAICompatibleAdapter(ProviderAdapter):
             raise errors.from_status(response.status, content, response.headers.get("retry-after"))
         try:
             return json.loads(content)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise errors.malformed(str(error)) from None
 
 
@@ -130,7 +130,7 @@ async def _sse_chunks(response: aiohttp.ClientResponse) -> AsyncIterator[StreamC
             return
         try:
             data = json.loads(raw)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise errors.malformed(str(error)) from None
         if isinstance(data, dict) and "error" in data and "choices" not in data:
             raise errors.from_status(502, raw)

@@ -60,6 +60,8 @@ def body_json(request: HttpRequest) -> JSON:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise invalid("The request body is not valid JSON.", code="invalid_json") from None
+    except RecursionError:
+        raise invalid("The request body is nested too deeply.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise invalid("The request body must be a JSON object.", code="invalid_json")
     return body
@@ -131,7 +133,7 @@ def _message(message: Any, where: str) -> None:
     if not isinstance(message, dict):
         raise invalid(f"{where} must be an object.", param=where)
     role = message.get("role")
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLES:
         raise invalid(f"{where}.role must be one of {sorted(ROLES)}.", param=f"{where}.role")
     content = message.get("content")
     if content is None:
@@ -173,7 +175,8 @@ def _tool_choice(body: JSON) -> None:
     choice = body["tool_choice"]
     if isinstance(choice, str) and choice in ("none", "auto", "required"):
         return
-    if isinstance(choice, dict) and isinstance((choice.get("function") or {}).get("name"), str):
+    function = choice.get("function") if isinstance(choice, dict) else None
+    if isinstance(function, dict) and isinstance(function.get("name"), str):
         return
     raise invalid(
         "tool_choice must be 'none', 'auto', 'required' or a function choice.", param="tool_choice"

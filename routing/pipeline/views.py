@@ -1,42 +1,70 @@
-"""/v1 views: thin async wrappers around routing.pipeline."""
+"""/v1 views: thin async wrappers around routing.pipeline. A method a path does not take is
+a 405 with an ``Allow`` header and the error body of the path's API."""
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
 
 from routing import selectors
 from routing.pipeline import spine
 from routing.pipeline.auth import authenticate
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError
-from routing.pipeline.shapes import ANTHROPIC, OPENAI
+from routing.pipeline.shapes import ANTHROPIC, OPENAI, ApiShape
 from routing.pipeline.shapes.base import json_response
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
+View = Callable[..., Coroutine[Any, Any, HttpResponseBase]]
+
+
+def allow(*methods: str, shape: ApiShape = OPENAI) -> Callable[[View], View]:
+    """Serve ``methods`` only; any other gets 405 in ``shape``'s error body, with Allow."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        async def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method in methods:
+                return await view(request, *args, **kwargs)
+            allowed = ", ".join(methods)
+            error = ApiError(
+                f"{request.method} is not allowed on {request.path}; use {allowed}.",
+                status=405, code="method_not_allowed",
+            )  # fmt: skip
+            response = shape.error_response(error, CallLog(source="api"))
+            response["Allow"] = allowed
+            return response
+
+        return checked
+
+    return decorate
+
 
 @csrf_exempt
-@require_POST
+@allow("POST")
 async def chat_completions(request: HttpRequest) -> HttpResponseBase:
     return await spine.api_chat(request, OPENAI)
 
 
 @csrf_exempt
-@require_POST
+@allow("POST", shape=ANTHROPIC)
 async def messages(request: HttpRequest) -> HttpResponseBase:
     return await spine.api_chat(request, ANTHROPIC)
 
 
 @csrf_exempt
-@require_POST
-async def embeddings(request: HttpRequest) -> HttpResponse:
+@allow("POST")
+async def embeddings(request: HttpRequest) -> HttpResponseBase:
     return await spine.api_embeddings(request)
 
 
-@require_GET
+@allow("GET", "HEAD")
 async def model_list(request: HttpRequest) -> HttpResponse:
     log = CallLog(source="api", endpoint="models")
     try:
@@ -47,7 +75,7 @@ async def model_list(request: HttpRequest) -> HttpResponse:
     return json_response({"object": "list", "data": models}, log=log)
 
 
-@require_GET
+@allow("GET", "HEAD")
 async def model_detail(request: HttpRequest, model_id: str) -> HttpResponse:
     log = CallLog(source="api", endpoint="models")
     try:

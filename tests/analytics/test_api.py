@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import AsyncClient
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -117,16 +118,19 @@ def test_other_workspace_is_404_for_keys_and_sessions(workspace, other_workspace
     assert session.get(f"/api/workspaces/{other_workspace.slug}/usage.csv").status_code == 404
 
 
-def test_csv_export_both_ways(workspace, owner, usage):
-    client = APIClient()
-    client.force_login(owner)
+@pytest.mark.django_db(transaction=True)
+async def test_csv_export_both_ways(workspace, owner, usage):
+    """Streamed as the ASGI server serves it: asynchronously, a chunk of rows at a time."""
+    client = AsyncClient()
+    await client.aforce_login(owner)
     for path in (
         f"{url(workspace)}?format=csv&provider=sim",
         f"/api/workspaces/{workspace.slug}/usage.csv?provider=sim",
     ):
-        response = client.get(path)
+        response = await client.get(path)
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
-        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        body = b"".join([chunk async for chunk in response.streaming_content])
+        rows = list(csv.DictReader(io.StringIO(body.decode())))
         assert sorted(r["model"] for r in rows) == ["sim/a", "sim/b"]
         assert {r["cost_usd"] for r in rows} == {"0.50000000", "0.25000000"}

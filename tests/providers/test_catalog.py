@@ -149,3 +149,18 @@ def test_sync_models_admin_action(workspace, simulator, client):
         follow=True,
     )
     assert "3 listed, 3 new." in response.content.decode()
+
+
+def test_listed_models_the_catalog_cannot_hold_are_left_out_not_a_failed_sync(workspace):
+    """A provider's list is outside input: a name longer than the column, a context window
+    or a price past what a column holds would fail the sync on PostgreSQL."""
+    provider = factories.make_provider(workspace, kind="openai", slug="odd")
+    listed = [
+        ModelInfo(id="fine"),
+        ModelInfo(id="x" * 201),
+        ModelInfo(id="huge-context", context_window=2**40),
+        ModelInfo(id="pricey", input_price_per_mtok=Decimal("1e12")),
+        ModelInfo(id="bad\nname"),
+    ]
+    result = catalog_merge(provider, listed)
+    assert result.added == 1 and list(provider.models.values_list("name", flat=True)) == ["fine"]

@@ -69,6 +69,8 @@ class PromptUseView(PromptPage):
                 payload = json.loads(request.body or b"{}")
             except (json.JSONDecodeError, UnicodeDecodeError):
                 return json_error("The body is not valid JSON.")
+            except RecursionError:
+                return json_error("The body is nested too deeply.")
             if not isinstance(payload, dict) or not isinstance(payload.get("variables", {}), dict):
                 return json_error('Send {"version": <number>, "variables": {"name": "value"}}.')
             number, values = payload.get("version"), payload.get("variables", {})

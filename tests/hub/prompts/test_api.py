@@ -273,6 +273,7 @@ def test_import_takes_a_multipart_file_like_the_page(owner_api, workspace, other
         (b"", "not valid JSON"),
         (b"{not json", "not valid JSON"),
         (b"\xff\xfe\x00", "not UTF-8"),
+        (b"[" * 100_000, "nested too deeply"),
         (b'{"format": "something-else", "prompts": []}', "not a prompt library export"),
         (b'{"format": "provider-hub.prompts", "prompts": [{"name": "x"}]}', "versions"),
         (b'{"format": "provider-hub.prompts", "prompts": [{"name": "x", "versions": [{"body": "{{a}}", "variables": [{"name": "b"}]}]}]}', "variables"),
@@ -294,6 +295,12 @@ def test_a_body_past_the_import_limit_is_400_and_is_not_read_to_its_end(
         owner_api.post(url(workspace, "import"), raw, content_type=JSON), 400, param="file"
     )
     assert "the limit is" in error["message"]
+
+
+def test_a_multipart_file_nested_past_what_json_parses_is_a_400(owner_api, workspace):
+    upload = SimpleUploadedFile("prompts.json", b"[" * 100_000, content_type=JSON)
+    response = owner_api.post(url(workspace, "import"), {"file": upload}, format="multipart")
+    assert "nested too deeply" in assert_openai_error(response, 400, param="file")["message"]
 
 
 def test_a_multipart_import_without_a_file_is_400(owner_api, workspace):

@@ -208,6 +208,8 @@ def test_use_errors_are_json_naming_the_variables(owner_client, workspace):
     assert "Fill in topic." in error["message"]
     bad_json = owner_client.post(use, b"{", content_type="application/json")
     assert bad_json.status_code == 400 and "not valid JSON" in bad_json.json()["error"]["message"]
+    deep = owner_client.post(use, b"[" * 100_000, content_type="application/json")
+    assert deep.status_code == 400 and "nested too deeply" in deep.json()["error"]["message"]
     no_version = owner_client.post(
         use, {"version": 9, "variables": {}}, content_type="application/json"
     )
@@ -309,6 +311,10 @@ def test_a_malformed_import_is_a_form_error(owner_client, workspace):
         url("prompt-import", workspace), {"file": _file("x.json", b"[1, 2")}
     )
     assert response.status_code == 400 and "not valid JSON" in response.content.decode()
+    deep = owner_client.post(
+        url("prompt-import", workspace), {"file": _file("x.json", b"[" * 100_000)}
+    )
+    assert deep.status_code == 400 and "nested too deeply" in deep.content.decode()
     response = owner_client.post(url("prompt-import", workspace), {})
     assert response.status_code == 400
 

@@ -221,6 +221,8 @@ async def test_bad_requests_get_error_events(wired, socket_for):
     async with socket_for(owner, wired) as ws:
         await ws.send_to(text_data="not json")
         assert (await ws.receive_json_from(timeout=5))["code"] == "bad_request"
+        await ws.send_to(text_data="[" * 100_000)  # nested past what JSON parses
+        assert (await ws.receive_json_from(timeout=5))["code"] == "bad_request"
         await ws.send_json_to({"type": "launch"})
         assert (await ws.receive_json_from(timeout=5))["code"] == "bad_request"
         await ws.send_json_to(send_request("x", params={"temperature": 9}))
