@@ -16,6 +16,7 @@ from providers.catalog import sync_models
 from providers.kinds import DEFAULT_BASE_URLS, ProviderKind
 from providers.models import Credential, Provider
 from providers.url_guard import base_url_validate
+from providers.warm_up import warm_up_for
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
@@ -72,6 +73,7 @@ def _save_provider(provider: Provider) -> Provider:
         raise ValidationError(
             {"slug": f"A provider with slug {provider.slug!r} already exists."}
         ) from None
+    warm_up_for(provider)
     return provider
 
 

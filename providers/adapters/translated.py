@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -38,6 +39,7 @@ EMBEDDING_ROUTES: dict[str, str] = {
     ProviderKind.GEMINI: "/v1beta",
     ProviderKind.COHERE: "/v1/embed",
 }
+WARM_UP_BODY: JSON = {"messages": [{"role": "user", "content": "warm up"}], "max_tokens": 1}
 
 
 def _litellm() -> Any:
@@ -46,6 +48,20 @@ def _litellm() -> Any:
     litellm.suppress_debug_info = True
     litellm.telemetry = False
     return litellm
+
+
+def warm_up() -> None:
+    """Load now, at start-up, what litellm would load on the first translated call: its
+    import (3 s) and the modules it imports lazily on the way to the wire (0.7 s). One call
+    per kind goes to a loopback port that refuses connections, so nothing leaves the host."""
+    _litellm()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: a connect is refused at once
+        base_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        for kind in ROUTES:
+            target = Target(0, "warm-up", kind, base_url, "warm-up")
+            with contextlib.suppress(UpstreamError):
+                asyncio.run(TranslatedAdapter(kind).chat(target, WARM_UP_BODY))
 
 
 class TranslatedAdapter(ProviderAdapter):

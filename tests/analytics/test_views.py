@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.http import StreamingHttpResponse
 from django.test import AsyncClient, Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ def download(session: Client, path: str) -> bytes:
         client = AsyncClient()
         client.cookies = session.cookies
         response = await client.get(path)
-        assert response.status_code == 200
+        assert isinstance(response, StreamingHttpResponse) and response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         return b"".join([chunk async for chunk in response.streaming_content])
 
