@@ -1,6 +1,6 @@
-"""The usage page's charts, drawn server-side with plotly into HTML fragments.
+"""The usage page's charts, built server-side with plotly into HTML fragments.
 
-Each fragment needs ``vendor/plotly/plotly.min.js`` (hub.static_finders) loaded before it;
+Each fragment needs ``vendor/plotly/plotly.min.js`` (hub.static_finders) and ``js/charts.js``;
 the rows come from analytics.selectors, already grouped by the database.
 """
 
@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 import plotly.graph_objects as go
 
+from analytics.chart_html import figure_html
 from analytics.models import UsageStatus
 from analytics.selectors import DayCost, HourCalls
 
-CHART_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
 PROVIDER_COLOURS = (
     "#4f46e5", "#0891b2", "#16a34a", "#d97706", "#db2777", "#7c3aed", "#0d9488", "#64748b",
 )  # fmt: skip
@@ -46,7 +46,7 @@ def cost_per_day_chart(rows: Iterable[DayCost]) -> str:
         )
     _layout(figure, y_title="USD", x_format="%b %-d")
     figure.update_layout(xaxis={"dtick": 86_400_000})
-    return _html(figure)
+    return figure_html(figure)
 
 
 def calls_per_hour_chart(rows: Iterable[HourCalls]) -> str:
@@ -73,7 +73,7 @@ def calls_per_hour_chart(rows: Iterable[HourCalls]) -> str:
     # Hour labels even when every call falls in one hour (plotly would label sub-second
     # ticks around a single bar); at most a dozen, so a week stays readable.
     figure.update_layout(xaxis={"tickformat": "%b %-d %H:00", "nticks": 12})
-    return _html(figure)
+    return figure_html(figure)
 
 
 def _layout(figure: go.Figure, *, y_title: str, x_format: str) -> None:
@@ -87,7 +87,3 @@ def _layout(figure: go.Figure, *, y_title: str, x_format: str) -> None:
         xaxis={"hoverformat": x_format},
         yaxis={"title": {"text": y_title}, "rangemode": "tozero"},
     )
-
-
-def _html(figure: go.Figure) -> str:
-    return figure.to_html(full_html=False, include_plotlyjs=False, config=CHART_CONFIG)

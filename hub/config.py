@@ -62,6 +62,16 @@ def read_positive_float(name: str, default: float) -> float:
     return value
 
 
+def read_count(name: str, default: int) -> int:
+    """A whole number, 0 or more (0 turns the feature it counts for off)."""
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    if not raw.isdigit():
+        raise ConfigurationError(name, f"expected a whole number, 0 or more, got {raw!r}")
+    return int(raw)
+
+
 def read_list(name: str, default: list[str]) -> list[str]:
     raw = env.str(name, default="")
     if not raw.strip():

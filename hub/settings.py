@@ -8,7 +8,10 @@ DATABASE_URL and QDRANT_URL switches each part to its scaled-out server.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+
+import csp.constants as csp
 
 from hub import config
 
@@ -53,6 +56,15 @@ try:
     HUB_OUTAGE_GRACE_SECONDS = config.read_positive_float("HUB_OUTAGE_GRACE_SECONDS", 600.0)
     # Largest file any import takes (prompt libraries, ChatGPT / Claude / hub conversations).
     HUB_IMPORT_MAX_BYTES = int(config.read_positive_float("HUB_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+    # Failed logins before a username, or an address, is locked out, and for how long; an
+    # admin clears a lockout sooner. 0 turns the lockout off.
+    # Seconds browsers remember to use HTTPS only (HSTS), sent when SECURE_COOKIES is on.
+    HUB_HSTS_SECONDS = config.read_count("HUB_HSTS_SECONDS", 31_536_000)
+    HUB_LOGIN_FAILURE_LIMIT = config.read_count("HUB_LOGIN_FAILURE_LIMIT", 5)
+    HUB_LOGIN_LOCKOUT_MINUTES = config.read_positive_float("HUB_LOGIN_LOCKOUT_MINUTES", 15.0)
+    # Failed API-key lookups an address may make in a clock minute before the rest of that
+    # minute's are refused (429). 0 turns the limit off.
+    HUB_API_KEY_FAILURES_PER_MINUTE = config.read_count("HUB_API_KEY_FAILURES_PER_MINUTE", 30)
 except config.ConfigurationError as error:
     config.exit_with(error)
 
@@ -72,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "channels",
     "hub",
     "workspaces",
@@ -86,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,7 +109,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a lockout into the lockout page
 ]
+
+# Login throttling (django-axes): failures are counted per username and per address, in the
+# database, so every replica sees them. A success does not wipe an address's failures (an
+# attacker with an account of their own could otherwise guess between two real logins).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = HUB_LOGIN_FAILURE_LIMIT > 0
+AXES_FAILURE_LIMIT = HUB_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=HUB_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "workspaces.views.auth.lockout"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)  # uvicorn sets it from trusted proxies
 
 ROOT_URLCONF = "hub.urls"
 ASGI_APPLICATION = "hub.asgi.application"
@@ -165,6 +195,34 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, once the hub is served over it (uvicorn reads the scheme from trusted proxies).
+SECURE_HSTS_SECONDS = HUB_HSTS_SECONDS if SESSION_COOKIE_SECURE else 0
+
+# Pages run only the hub's own scripts: no inline script, no eval, nothing from elsewhere
+# (the browser tests fail on a violation). Inline styles stay allowed: plotly and htmx
+# write <style> elements of their own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:"],
+        "font-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],  # fetch, and the workbench's WebSocket (same origin)
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+# Browser features the hub never uses are off for its pages and anything they embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "hid", "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    )
+}  # fmt: skip
 
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = config.env.str("DEFAULT_FROM_EMAIL", default="Provider Hub <hub@localhost>")

@@ -12,6 +12,13 @@ from typing import Any
 import pytest
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Chromium logs a refused inline script as a console error; this catches every other kind
+# of Content-Security-Policy violation as one too, with where it happened.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `CSP violation: ${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`
+));
+"""
 
 
 @contextlib.contextmanager
@@ -24,7 +31,7 @@ def chromium_page(
     errors: list[str] | None = None,
 ) -> Iterator[tuple[Any, list[str]]]:
     """A fresh page and the list (``errors``, or a new one) that collects what it logs as
-    errors: uncaught exceptions and console errors."""
+    errors: uncaught exceptions, console errors, Content-Security-Policy violations."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
@@ -37,6 +44,7 @@ def chromium_page(
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_init_script(CSP_WATCH)
         if init_script:
             context.add_init_script(init_script)
         page = context.new_page()

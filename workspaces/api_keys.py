@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from workspaces.access import Actor
+from workspaces.key_failures import key_attempt_failed, key_attempts_check
 from workspaces.models import ApiKey, Membership, Workspace
 
 KEY_PREFIX = "hub-"
@@ -111,15 +112,19 @@ def key_mark_used(record: KeyRecord) -> None:
         ApiKey.objects.filter(pk=record.api_key_id).update(last_used_at=timezone.now())
 
 
-def actor_for_key(raw_key: str) -> Actor | None:
+def actor_for_key(raw_key: str, *, address: str | None = None) -> Actor | None:
     """Who acts with ``raw_key``: its creator, in its workspace, with its scopes; None when the
-    key is unknown, revoked or expired, or its owner left or was deactivated. Marks it used."""
+    key is unknown, revoked or expired, or its owner left or was deactivated. Marks it used.
+    ``address`` is the client's: one that failed too often this minute gets
+    KeyAttemptsExceeded instead of a lookup (see key_failures)."""
+    key_attempts_check(address)
     record = key_record_lookup(raw_key)
-    if record is None:
-        return None
-    user = User.objects.filter(pk=record.user_id, is_active=True).first()
-    workspace = Workspace.objects.filter(pk=record.workspace_id).first()
-    if user is None or workspace is None:
+    user = workspace = None
+    if record is not None:
+        user = User.objects.filter(pk=record.user_id, is_active=True).first()
+        workspace = Workspace.objects.filter(pk=record.workspace_id).first()
+    if record is None or user is None or workspace is None:
+        key_attempt_failed(address)
         return None
     key_mark_used(record)
     return Actor(

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 
 from workspaces.access import Actor
 from workspaces.api_keys import actor_for_key, api_key_from_headers
+from workspaces.key_failures import KeyAttemptsExceeded
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -17,7 +18,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw_key = api_key_from_headers(request.headers)
         if raw_key is None:
             return None
-        actor = actor_for_key(raw_key)
+        try:
+            actor = actor_for_key(raw_key, address=request.META.get("REMOTE_ADDR"))
+        except KeyAttemptsExceeded as refused:
+            raise exceptions.Throttled(refused.retry_after, str(refused)) from None
         if actor is None:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked API key.")
         return actor.user, actor

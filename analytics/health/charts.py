@@ -1,7 +1,7 @@
 """Latency and uptime history as a plotly chart, rendered server-side to an HTML fragment.
 
 Checks are grouped into at most ``MAX_BUCKETS`` time buckets, so 30 days of 5-minute checks
-stay a light page. The fragment needs ``vendor/plotly/plotly.min.js`` loaded before it.
+stay a light page. The fragment needs ``vendor/plotly/plotly.min.js`` and ``js/charts.js``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 
+from analytics.chart_html import figure_html
 from analytics.health.models import HealthCheck, HealthSource
 from analytics.health.status import percentile
 
 MAX_BUCKETS = 200
 MIN_BUCKET = timedelta(minutes=5)
-CHART_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
 COLOURS = {"latency": "#4f46e5", "traffic": "#0891b2", "uptime": "#16a34a", "failed": "#dc2626"}
 
 
@@ -106,7 +106,7 @@ def history_chart(
             "title": {"text": "uptime %"},
         },
     )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config=CHART_CONFIG)
+    return figure_html(figure)
 
 
 def _line(times: list[datetime], values: list[float | None], name: str, colour: str) -> go.Scatter:

@@ -18,6 +18,7 @@ from routing.pipeline.errors import ApiError, database_unavailable
 from routing.pipeline.local_cache import LocalTTLCache
 from workspaces.access import Actor
 from workspaces.api_keys import actor_for_key, api_key_from_headers
+from workspaces.key_failures import KeyAttemptsExceeded
 from workspaces.roles import Permission
 
 actors: LocalTTLCache[str, Actor] = LocalTTLCache(
@@ -34,8 +35,9 @@ async def authenticate(request: HttpRequest, *, permission: Permission) -> Actor
         raise ApiError(
             "Missing API key: send Authorization: Bearer hub-…", status=401, code="missing_api_key"
         )
+    address = request.META.get("REMOTE_ADDR")
     actor = await actors.get_or_load(
-        raw_key, lambda: _actor_or_refusal(raw_key), on_outage=database_unavailable
+        raw_key, lambda: _actor_or_refusal(raw_key, address), on_outage=database_unavailable
     )
     if actor.is_expired(timezone.now()):
         actors.forget(raw_key)
@@ -44,8 +46,13 @@ async def authenticate(request: HttpRequest, *, permission: Permission) -> Actor
     return actor
 
 
-async def _actor_or_refusal(raw_key: str) -> Actor:
-    actor = await sync_to_async(actor_for_key)(raw_key)
+async def _actor_or_refusal(raw_key: str, address: str | None) -> Actor:
+    try:
+        actor = await sync_to_async(actor_for_key)(raw_key, address=address)
+    except KeyAttemptsExceeded as refused:
+        raise ApiError(
+            str(refused), status=429, code="too_many_failed_keys", retry_after=refused.retry_after
+        ) from None
     if actor is None:
         raise ApiError(UNAUTHENTICATED, status=401, code="invalid_api_key")
     return actor

@@ -58,6 +58,9 @@ def test_valid_production_settings_pass_the_check(tmp_path):
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"QDRANT_URL": "qdrant:6333"}, "QDRANT_URL"),
         ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
+        ({"HUB_LOGIN_FAILURE_LIMIT": "five"}, "HUB_LOGIN_FAILURE_LIMIT"),
+        ({"HUB_API_KEY_FAILURES_PER_MINUTE": "-1"}, "HUB_API_KEY_FAILURES_PER_MINUTE"),
+        ({"HUB_HSTS_SECONDS": "a year"}, "HUB_HSTS_SECONDS"),
     ],
 )
 def test_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path, overrides, variable):

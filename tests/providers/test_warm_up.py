@@ -14,7 +14,7 @@ from providers.warm_up import translated_adapters_in_use
 from tests import factories
 from tests.hub_processes import HubProcess, installation
 
-FIRST_CALL_BUDGET_S = 1.5  # ~0.1 s loaded; 4-5 s when litellm is imported on the first call
+FIRST_CALL_BUDGET_S = 1.5  # ~0.05 s warm; 4-5 s when litellm is imported on the first call
 TRANSLATED = """
 from providers.models import Provider, ProviderModel
 from tests import factories
@@ -39,6 +39,10 @@ def test_the_first_translated_call_of_a_new_process_is_quick(tmp_path, simulator
             with httpx.Client(base_url=hub.url, timeout=30) as client:
                 body = {"model": f"{kind}/echo", "messages": [{"role": "user", "content": "Hi"}]}
                 headers = {"Authorization": f"Bearer {site.key}"}
+                # What every first call pays (a connection, the workspace's routing) is paid
+                # here, through the fast path, so the one timed is the translated adapter's.
+                warm = {**body, "model": "sim/echo"}
+                assert client.post("/v1/chat/completions", json=warm, headers=headers).is_success
                 started = time.perf_counter()
                 response = client.post("/v1/chat/completions", json=body, headers=headers)
                 first = time.perf_counter() - started

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from workspaces.selectors import workspace_list
 from workspaces.views.base import LAST_WORKSPACE_SESSION_KEY
@@ -13,6 +16,19 @@ from workspaces.views.base import LAST_WORKSPACE_SESSION_KEY
 class LoginView(auth_views.LoginView):
     template_name = "auth/login.html"
     redirect_authenticated_user = True
+
+
+def lockout(request: HttpRequest, response: HttpResponse | None, credentials: dict) -> HttpResponse:
+    """What django-axes answers once a username or an address failed too often (429)."""
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    page = render(
+        request,
+        "auth/lockout.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+    page["Retry-After"] = str(minutes * 60)
+    return page
 
 
 class LogoutView(auth_views.LogoutView):
