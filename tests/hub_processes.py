@@ -101,14 +101,17 @@ class HubProcess:
 
 
 @contextlib.contextmanager
-def installation(tmp_path: Path, simulator_url: str, **settings: str) -> Iterator[Installation]:
-    """A migrated installation with a workspace wired to the simulator and an inference key."""
+def installation(
+    tmp_path: Path, simulator_url: str, *, redis_url: str = "", **settings: str
+) -> Iterator[Installation]:
+    """A migrated installation with a workspace wired to the simulator and an inference key;
+    on `redis_url` (a private redis-server) when given, else on a database of REDIS_URL's."""
     env = {k: v for k, v in os.environ.items() if k not in ("QDRANT_URL", "PYTEST_XDIST_WORKER")}
     env.update(
         DJANGO_SETTINGS_MODULE="hub.settings", DEBUG="true", HUB_DATA_DIR=str(tmp_path),
         LOG_LEVEL="WARNING", CELERY_TASK_ALWAYS_EAGER="false", **settings,
     )  # fmt: skip
-    with _database(tmp_path) as database_url, _redis() as redis_url:
+    with _database(tmp_path) as database_url, _redis(redis_url) as redis_url:
         env["DATABASE_URL"] = database_url
         if redis_url:
             env["REDIS_URL"] = redis_url
@@ -140,7 +143,10 @@ def _database(tmp_path: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def _redis() -> Iterator[str]:
+def _redis(private_url: str) -> Iterator[str]:
+    if private_url:
+        yield private_url
+        return
     configured = os.environ.get("REDIS_URL", "")
     if not configured:
         yield ""
