@@ -28,6 +28,7 @@ from routing.pipeline.errors import error_body
 from routing.pipeline.tokens import tokens_in_text
 
 API_PREFIXES = ("/v1/",)
+API_ROOTS = ("/v1",)
 
 
 class MiddlewareFreeASGIHandler(ASGIHandler):
@@ -48,7 +49,7 @@ def split_api_traffic(pages_app: Any) -> Any:
     api_app = MiddlewareFreeASGIHandler()
 
     async def app(scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIXES):
+        if scope["type"] != "http" or not _is_api(scope["path"]):
             await pages_app(scope, receive, send)
         elif not host_allowed(scope):
             await _refuse_host(send)
@@ -56,6 +57,10 @@ def split_api_traffic(pages_app: Any) -> Any:
             await api_app(scope, receive, _nosniff(send))
 
     return app
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(API_PREFIXES) or path in API_ROOTS
 
 
 def host_allowed(scope: dict) -> bool:

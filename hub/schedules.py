@@ -10,6 +10,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Sync model catalogs": ("providers.sync_all_models", 60),
     "Check provider health": ("analytics.run_health_checks", 5),
     "Interrupt workbench answers left streaming": ("workbench.interrupt_stale_answers", 1),
+    "Purge stored /v1/responses past retention": ("routing.purge_stored_responses", 60),
 }
 
 

@@ -56,15 +56,17 @@ try:
     HUB_OUTAGE_GRACE_SECONDS = config.read_positive_float("HUB_OUTAGE_GRACE_SECONDS", 600.0)
     # Largest file any import takes (prompt libraries, ChatGPT / Claude / hub conversations).
     HUB_IMPORT_MAX_BYTES = int(config.read_positive_float("HUB_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
-    # Failed logins before a username, or an address, is locked out, and for how long; an
-    # admin clears a lockout sooner. 0 turns the lockout off.
     # Seconds browsers remember to use HTTPS only (HSTS), sent when SECURE_COOKIES is on.
     HUB_HSTS_SECONDS = config.read_count("HUB_HSTS_SECONDS", 31_536_000)
+    # Failed logins before a username, or an address, is locked out, and for how long; an
+    # admin clears a lockout sooner. 0 turns the lockout off.
     HUB_LOGIN_FAILURE_LIMIT = config.read_count("HUB_LOGIN_FAILURE_LIMIT", 5)
     HUB_LOGIN_LOCKOUT_MINUTES = config.read_positive_float("HUB_LOGIN_LOCKOUT_MINUTES", 15.0)
     # Failed API-key lookups an address may make in a clock minute before the rest of that
     # minute's are refused (429). 0 turns the limit off.
     HUB_API_KEY_FAILURES_PER_MINUTE = config.read_count("HUB_API_KEY_FAILURES_PER_MINUTE", 30)
+    # Days a /v1/responses answer stored for previous_response_id is kept; 0 stores none.
+    HUB_RESPONSES_RETENTION_DAYS = config.read_count("HUB_RESPONSES_RETENTION_DAYS", 30)
 except config.ConfigurationError as error:
     config.exit_with(error)
 

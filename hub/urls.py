@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from hub.overview import OverviewView
 from hub.views import healthz
+from routing.pipeline.views import unknown_path
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", include("hub.api_urls")),
+    path("v1", unknown_path),
     path("v1/", include("routing.pipeline.urls")),
     path("w/<slug:workspace_slug>/", OverviewView.as_view(), name="workspace-overview"),
     path("", include("workspaces.urls")),

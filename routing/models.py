@@ -199,3 +199,31 @@ class SpendBudget(models.Model):
         for related in (self.provider, self.api_key):
             if related is not None and related.workspace_id != self.workspace_id:
                 raise ValidationError("That belongs to another workspace.")
+
+
+class StoredResponse(models.Model):
+    """A /v1/responses answer kept so a later call can continue it (``previous_response_id``)
+    and a client can read or delete it; purged once ``expires_at`` passes."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="stored_responses"
+    )
+    api_key = models.ForeignKey(
+        "workspaces.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    # The conversation in chat form up to and including this answer, instructions excluded
+    # (a follow-up's own instructions replace them, as OpenAI's API does).
+    conversation = models.JSONField()
+    input_items = models.JSONField()  # this request's input, as items with ids
+    response = models.JSONField()  # the Response object, as it was returned
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.id

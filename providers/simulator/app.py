@@ -49,6 +49,8 @@ class Simulator:
             await self.chat(exchange, openai_wire, None)
         elif method == "POST" and path == "/v1/messages":
             await self.chat(exchange, anthropic_wire, None)
+        elif method == "POST" and path == "/v1/messages/count_tokens":
+            await self.count_tokens(exchange)
         elif method == "POST" and path == "/v1/embeddings":
             await self.embed(exchange, openai_wire, None)
         elif method == "POST" and (match := GEMINI_CALL.match(path)):
@@ -61,6 +63,19 @@ class Simulator:
                 await exchange.respond(404, gemini_wire.error(404, f"unknown method {call}"))
         else:
             await exchange.respond(404, openai_wire.error(404, f"no route {method} {path}"))
+
+    async def count_tokens(self, exchange: Exchange) -> None:
+        """Anthropic's count: the tokens the simulated model counts for this prompt."""
+        body = await exchange.json_body()
+        try:
+            if body is None or "max_tokens" in body:
+                raise ValueError("count_tokens takes a Messages body without max_tokens")
+            request = anthropic_wire.request_to_openai({**body, "max_tokens": 1})
+        except ValueError as invalid:
+            await exchange.respond(400, anthropic_wire.error(400, str(invalid)))
+            return
+        tokens = content.prompt_tokens(request["messages"])
+        await exchange.respond(200, {"input_tokens": tokens})
 
     async def model_detail(self, exchange: Exchange, model_id: str) -> None:
         models = {m["id"]: m for m in openai_wire.model_list()["data"]}

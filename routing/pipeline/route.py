@@ -35,10 +35,13 @@ def route_request(
         needs.add("tools")
     if (body.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
         needs.add("json")
-    if _has_images(body.get("messages") or []):
+    # Chat bodies were validated; an embeddings body may carry a stray "messages" of any type.
+    messages = body.get("messages")
+    messages = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+    if _has_images(messages):
         needs.add("vision")
     return RouteRequest(
-        prompt_tokens=tokens_in_messages(body.get("messages") or []),
+        prompt_tokens=tokens_in_messages(messages),
         output_tokens=int(
             body.get("max_tokens") or body.get("max_completion_tokens") or DEFAULT_EXPECTED_OUTPUT
         ),

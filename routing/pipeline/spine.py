@@ -26,6 +26,9 @@ from routing.pipeline.record import record, record_nowait
 from routing.pipeline.route import route
 from routing.pipeline.shapes import OPENAI, ApiShape
 from routing.pipeline.shapes.base import json_response
+from routing.pipeline.shapes.responses import ResponsesCall
+from routing.pipeline.shapes.responses_request import responses_request_parse
+from routing.pipeline.stored_responses import conversation_before, keep, storing_enabled
 from routing.pipeline.streaming import accounted, chunk_dicts, ended, sse_response
 from routing.pipeline.validation import body_json, embeddings_body_validate
 from routing.pipeline.workspace_routing import workspace_routing
@@ -34,8 +37,9 @@ from workspaces.roles import Permission
 
 
 async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
-    """POST /v1/chat/completions (OpenAI shape) and /v1/messages (Anthropic shape)."""
-    log = CallLog(source=UsageSource.API)
+    """POST /v1/chat/completions (OpenAI shape), /v1/messages (Anthropic shape) and
+    /v1/completions (legacy Completions shape)."""
+    log = CallLog(source=UsageSource.API, endpoint=shape.endpoint)
     try:
         log.actor = await authenticate(request, permission=Permission.USE_MODELS)
         body = shape.request_to_openai(body_json(request))
@@ -54,6 +58,39 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
         return shape.error_response(error, log)
     log.finish()
     response = json_response(shape.completion_from_openai(completion, body, log), log=log)
+    await _end(log)
+    return response
+
+
+async def api_responses(request: HttpRequest) -> HttpResponseBase:
+    """POST /v1/responses: the Responses request as a chat call, continuing the stored
+    conversation of ``previous_response_id``; the answer is stored unless ``store`` is false."""
+    log = CallLog(source=UsageSource.API, endpoint="responses")
+    try:
+        log.actor = actor = await authenticate(request, permission=Permission.USE_MODELS)
+        parsed = responses_request_parse(body_json(request))
+        history = await conversation_before(actor, parsed.previous_response_id)
+        body = parsed.chat_body(history)
+        call = ResponsesCall(
+            parsed,
+            stored=parsed.store and storing_enabled(),
+            on_complete=lambda response: keep(actor, call, history, response),
+        )
+        log.model, log.stream = body["model"], bool(body.get("stream"))
+        deployments = await _admitted_route(log, body, task=_task(request, parsed.body))
+        if log.stream:
+            chunks = await stream_with_fallback(deployments, body, log)
+            text: list[str] = []
+            events = call.stream_events(accounted(chunks, log, text), log)
+            return sse_response(ended(events, log, text, end=_end_soon), log)
+        completion = await call_with_fallback(deployments, body, log)
+        log.usage_from_completion(completion)
+    except ApiError as error:
+        log.fail(error)
+        await _end(log)
+        return OPENAI.error_response(error, log)
+    log.finish()
+    response = json_response(await call.from_completion(completion, log), log=log)
     await _end(log)
     return response
 

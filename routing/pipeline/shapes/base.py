@@ -15,6 +15,8 @@ from routing.pipeline.errors import ApiError
 
 
 class ApiShape(ABC):
+    endpoint = "chat"  # what usage records call calls in this shape
+
     @abstractmethod
     def request_to_openai(self, body: JSON) -> JSON:
         """The validated request as an OpenAI chat body; raises ApiError (400) when invalid."""

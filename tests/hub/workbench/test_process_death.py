@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
+from websockets.sync.connection import Connection
 
 from hub.workbench.interruptions import INTERRUPTED_ERROR
 from tests import factories
@@ -51,7 +52,7 @@ def signed_in(hub: HubProcess) -> httpx.Client:
 
 
 @contextmanager
-def chat_socket(hub: HubProcess, client: httpx.Client, slug: str) -> Iterator[ClientConnection]:
+def chat_socket(hub: HubProcess, client: httpx.Client, slug: str) -> Iterator[Connection]:
     headers = {"Origin": hub.url, "Cookie": f"sessionid={client.cookies['sessionid']}"}
     url = f"ws://127.0.0.1:{hub.port}/ws/w/{slug}/chat/"
     with connect(url, additional_headers=headers, open_timeout=10) as ws:
@@ -59,9 +60,7 @@ def chat_socket(hub: HubProcess, client: httpx.Client, slug: str) -> Iterator[Cl
         yield ws
 
 
-def events_until(
-    ws: ClientConnection, done: Callable[[dict[str, Any]], bool]
-) -> list[dict[str, Any]]:
+def events_until(ws: Connection, done: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     while not events or not done(events[-1]):
         events.append(json.loads(ws.recv(timeout=15)))

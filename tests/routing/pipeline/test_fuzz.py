@@ -32,19 +32,33 @@ message = st.fixed_dictionaries(
     optional={"content": st.text(max_size=8) | st.lists(block, max_size=3) | json_values,
               "tool_calls": json_values, "tool_call_id": json_values},
 )  # fmt: skip
+item = st.fixed_dictionaries(
+    {"type": st.sampled_from(["message", "function_call", "function_call_output", "reasoning",
+                              "web_search_call"]) | json_values},
+    optional={name: json_values | st.text(max_size=6) for name in (
+        "role", "content", "call_id", "name", "arguments", "output", "id")},
+)  # fmt: skip
 FIELDS = ("stream", "temperature", "top_p", "tools", "tool_choice", "response_format", "stop",
           "n", "seed", "stream_options", "system", "stop_sequences", "parallel_tool_calls",
-          "metadata", "input", "encoding_format", "dimensions")  # fmt: skip
+          "metadata", "encoding_format", "dimensions", "prompt", "instructions", "text",
+          "previous_response_id", "max_output_tokens", "store", "echo", "logprobs", "suffix",
+          "best_of", "reasoning")  # fmt: skip
 body = st.fixed_dictionaries(
     {"model": st.sampled_from(["sim/echo", "sim/embed", "nope"]) | json_values,
      "messages": st.lists(message, max_size=3) | json_values,
      "max_tokens": st.integers(1, 64) | json_values},
-    optional={name: json_values for name in FIELDS},
+    optional={"input": st.text(max_size=8) | st.lists(item, max_size=3) | json_values,
+              **{name: json_values for name in FIELDS}},
 )  # fmt: skip
 ENDPOINTS = {
     "/chat/completions": lambda data: "error" in data,
     "/messages": lambda data: data.get("type") == "error" and "error" in data,
     "/embeddings": lambda data: "error" in data,
+    "/responses": lambda data: "error" in data,
+    "/completions": lambda data: "error" in data,
+    "/messages/count_tokens": lambda data: data.get("type") == "error" and "error" in data,
+    "/responses/input_tokens": lambda data: "error" in data,
+    "/chat/completions/count_tokens": lambda data: "error" in data,
 }
 
 
@@ -109,6 +123,12 @@ def test_hand_made_garbage_is_a_400_in_the_error_shape(gateway, path, raw):
         ("GET", "/embeddings", "POST", False),
         ("POST", "/models", "GET, HEAD", False),
         ("DELETE", "/models/sim/echo", "GET, HEAD", False),
+        ("GET", "/responses", "POST", False),
+        ("PUT", "/responses/resp_1", "GET, HEAD, DELETE", False),
+        ("GET", "/responses/input_tokens", "POST", False),
+        ("GET", "/completions", "POST", False),
+        ("GET", "/messages/count_tokens", "POST", True),
+        ("GET", "/chat/completions/count_tokens", "POST", False),
     ],
 )
 def test_a_method_a_path_does_not_take_is_a_405_naming_the_allowed_ones(
@@ -125,9 +145,25 @@ def test_a_method_a_path_does_not_take_is_a_405_naming_the_allowed_ones(
     )
 
 
-def test_an_unknown_v1_path_is_a_json_404(gateway):
-    response = httpx.get(f"{gateway.v1}/nothing-here", timeout=10)
-    assert response.status_code == 404 and response.json()["error"]["type"] == "not_found_error"
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("method", "path", "anthropic"),
+    [("GET", "/nothing-here", False), ("POST", "/chat/completions/", False),
+     ("POST", "/messages/batches", True), ("GET", "", False), ("POST", "/a/b/c", False)],
+)  # fmt: skip
+def test_an_unknown_v1_path_is_a_json_404_in_the_callers_shape(
+    gateway, settings, debug, method, path, anthropic
+):
+    """Never Django's HTML page, not even its debug 404 listing every URL pattern."""
+    settings.DEBUG = debug
+    response = httpx.request(method, f"{gateway.v1}{path}", timeout=10)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    if anthropic:
+        assert body["type"] == "error" and body["error"]["type"] == "not_found_error"
+    else:
+        assert body["error"]["code"] == "unknown_url" and path in body["error"]["message"]
 
 
 def test_v1_answers_only_the_allowed_hosts_and_says_nosniff(gateway):
