@@ -1,8 +1,9 @@
-"""Admin for routing configuration: aliases, rules and budgets."""
+"""Admin for routing configuration (aliases, rules, budgets) and stored /v1 responses."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from routing.models import ModelAlias, RoutingRule, SpendBudget
+from routing.models import ModelAlias, RoutingRule, SpendBudget, StoredResponse
 
 
 @admin.register(ModelAlias)
@@ -33,3 +34,20 @@ class SpendBudgetAdmin(admin.ModelAdmin):
     ]
     list_filter = ["scope", "period", "enabled", "workspace"]
     search_fields = ["name"]
+
+
+@admin.register(StoredResponse)
+class StoredResponseAdmin(admin.ModelAdmin):
+    """Responses kept for previous_response_id: look or delete, never write; they are what a
+    model answered."""
+
+    list_display = ["id", "workspace", "api_key", "created_at", "expires_at"]
+    list_filter = ["workspace"]
+    search_fields = ["id"]
+    readonly_fields = [f.name for f in StoredResponse._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -208,3 +208,12 @@ def test_beat_purges_responses_past_retention(gateway):
     assert purge_stored_responses_task() == 1
     assert list(StoredResponse.objects.values_list("pk", flat=True)) == [kept.id]
     assert "routing.purge_stored_responses" in {task for task, _ in PERIODIC_TASKS.values()}
+
+
+def test_a_streamed_response_is_stored_and_continued(gateway):
+    hub = client(gateway)
+    events = list(hub.responses.create(model="sim/echo", input="Remember teapot", stream=True))
+    first = events[-1].response
+    assert hub.responses.retrieve(first.id).output_text == "You said: Remember teapot"
+    follow = hub.responses.create(model="sim/echo", input="Well?", previous_response_id=first.id)
+    assert follow.usage.input_tokens > first.usage.input_tokens + 4
