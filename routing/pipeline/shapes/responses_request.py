@@ -99,8 +99,12 @@ def _input_items(value: Any) -> list[JSON]:
         if not isinstance(item, dict):
             raise invalid("each input item must be an object.", param=f"input[{index}]")
         kind = item.get("type", "message")
+        if not isinstance(kind, str):
+            raise invalid("type must be a string.", param=f"input[{index}].type")
         prefix = {"message": "msg_", "function_call": "fc_"}.get(kind, "item_")
-        items.append({**item, "type": kind, "id": item.get("id") or new_id(prefix)})
+        given = item.get("id")
+        items.append({**item, "type": kind, "id": given if isinstance(given, str) and given
+                      else new_id(prefix)})  # fmt: skip
     return items
 
 
@@ -133,7 +137,8 @@ def items_to_messages(items: list[JSON], where: str) -> list[JSON]:
 
 
 def _message(item: JSON, at: str) -> JSON:
-    role = MESSAGE_ROLES.get(item.get("role"))  # type: ignore[arg-type]
+    role = item.get("role")
+    role = MESSAGE_ROLES.get(role) if isinstance(role, str) else None
     if role is None:
         raise invalid("role must be user, assistant, system or developer.", param=f"{at}.role")
     content = item.get("content")
