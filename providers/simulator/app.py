@@ -59,6 +59,8 @@ class Simulator:
                 await self.chat(exchange, gemini_wire, model, stream=call.startswith("stream"))
             elif call in ("embedContent", "batchEmbedContents"):
                 await self.embed(exchange, gemini_wire, model)
+            elif call == "countTokens":
+                await self.gemini_count_tokens(exchange)
             else:
                 await exchange.respond(404, gemini_wire.error(404, f"unknown method {call}"))
         else:
@@ -76,6 +78,17 @@ class Simulator:
             return
         tokens = content.prompt_tokens(request["messages"])
         await exchange.respond(200, {"input_tokens": tokens})
+
+    async def gemini_count_tokens(self, exchange: Exchange) -> None:
+        """Gemini's count, of ``contents`` or of a whole ``generateContentRequest``."""
+        body = await exchange.json_body() or {}
+        inner = body.get("generateContentRequest") or body
+        try:
+            request = gemini_wire.request_to_openai(inner)
+        except (ValueError, AttributeError) as invalid:
+            await exchange.respond(400, gemini_wire.error(400, str(invalid)))
+            return
+        await exchange.respond(200, {"totalTokens": content.prompt_tokens(request["messages"])})
 
     async def model_detail(self, exchange: Exchange, model_id: str) -> None:
         models = {m["id"]: m for m in openai_wire.model_list()["data"]}

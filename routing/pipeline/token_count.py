@@ -2,8 +2,8 @@
 calling it: ``/v1/messages/count_tokens``, ``/v1/responses/input_tokens`` and
 ``/v1/chat/completions/count_tokens``.
 
-The count comes from, best first: the provider's own endpoint (Anthropic's, for an
-Anthropic-shaped request), the model's tokenizer (tiktoken, for OpenAI families), or an
+The count comes from, best first: the provider's own endpoint (Anthropic's and Gemini's;
+see providers.adapters.token_counts), the model's tokenizer (tiktoken, for OpenAI families), or an
 estimate with cl100k_base, marked as one. Counting is free: no budget, limit or usage record.
 """
 
@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from analytics.models import UsageSource
 from providers.adapters.base import JSON, UpstreamError
-from providers.adapters.token_counts import anthropic_token_count
+from providers.adapters.token_counts import provider_token_count
 from providers.deployments import Deployment
-from providers.kinds import ProviderKind
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.route import route, route_request
 from routing.pipeline.tokens import (
@@ -37,7 +36,7 @@ TOOL_OVERHEAD = 8  # tokens OpenAI adds around a list of tools, roughly
 class TokenCount:
     input_tokens: int
     method: str  # "provider", "tokenizer" or "estimate"
-    tokenizer: str  # "anthropic", "o200k_base", "cl100k_base"…
+    tokenizer: str  # the provider's kind ("anthropic", "gemini"), or tiktoken's encoding
     model: str  # the provider/model it was counted for
 
     def as_json(self) -> JSON:
@@ -55,12 +54,13 @@ async def input_tokens_count(
     """The prompt's input tokens for the first deployment ``chat_body`` routes to."""
     deployment = await _target(actor, chat_body)
     label = deployment.label
-    if anthropic_body is not None and deployment.target.kind == ProviderKind.ANTHROPIC:
-        try:
-            tokens = await anthropic_token_count(deployment.target, anthropic_body)
-            return TokenCount(tokens, "provider", "anthropic", label)
-        except UpstreamError as error:
-            logger.warning("%s could not count tokens (%s); estimating", label, error.message)
+    try:
+        tokens = await provider_token_count(deployment.target, chat_body, anthropic_body)
+    except UpstreamError as error:
+        logger.warning("%s could not count tokens (%s); estimating", label, error.message)
+        tokens = None
+    if tokens is not None:
+        return TokenCount(tokens, "provider", deployment.target.kind, label)
     messages = chat_body.get("messages") or []
     encoding = openai_encoding(deployment.model)
     method = "tokenizer" if encoding else "estimate"

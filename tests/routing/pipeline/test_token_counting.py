@@ -20,17 +20,21 @@ from tests.routing.pipeline.test_openai_sdk import client as openai_client
 MESSAGES = [{"role": "user", "content": "Count the tokens of this sentence, please."}]
 
 
-@pytest.fixture
-def anthropic_kind(gateway, simulator):
-    """A provider of kind anthropic: the simulator, speaking Anthropic's API and its count."""
-    credential = factories.make_credential(gateway.workspace, kind="anthropic", secret="sk-ant-x")
+def wire_kind(gateway, simulator, kind: str) -> None:
+    """A provider of ``kind`` named after it: the simulator, speaking that kind's API."""
+    credential = factories.make_credential(gateway.workspace, kind=kind, secret="sk-kind-x")
     provider = factories.make_provider(
-        gateway.workspace, kind="anthropic", slug="claude", credential=credential
+        gateway.workspace, kind=kind, slug=kind, credential=credential
     )
     Provider.objects.filter(pk=provider.pk).update(base_url=simulator.url)
     ProviderModel.objects.create(
         workspace=gateway.workspace, provider=provider, name="echo", **PRICES
     )
+
+
+@pytest.fixture
+def anthropic_kind(gateway, simulator):
+    wire_kind(gateway, simulator, "anthropic")
     return gateway
 
 
@@ -42,12 +46,12 @@ def o200k(text: str) -> int:
 def test_anthropic_count_tokens_uses_the_providers_own_count(anthropic_kind):
     hub = anthropic_client(anthropic_kind)
     raw = hub.messages.with_raw_response.count_tokens(
-        model="claude/echo", system="Be brief.", messages=MESSAGES
+        model="anthropic/echo", system="Be brief.", messages=MESSAGES
     )
     counted = raw.parse().input_tokens
     assert raw.headers["x-hub-token-count"] == "provider; tokenizer=anthropic"
     message = hub.messages.create(
-        model="claude/echo", max_tokens=32, system="Be brief.", messages=MESSAGES
+        model="anthropic/echo", max_tokens=32, system="Be brief.", messages=MESSAGES
     )
     assert counted == message.usage.input_tokens  # what the call is then billed
     assert len(recorded_usage()) == 1  # the count itself is no call
@@ -97,3 +101,34 @@ def test_counting_an_unknown_model_is_a_404_in_each_shape(gateway):
     with pytest.raises(openai.NotFoundError) as openai_refusal:
         openai_client(gateway).responses.input_tokens.count(model="nope/x", input="hi")
     assert openai_refusal.value.code == "model_not_found"
+
+
+@pytest.mark.parametrize("kind", ["anthropic", "gemini"])
+def test_a_plain_chat_prompt_is_counted_by_providers_that_count(gateway, simulator, kind):
+    wire_kind(gateway, simulator, kind)
+    # No system prompt: litellm sends one to a Gemini model it does not know ("echo") as a
+    # user turn, where countTokens is given a systemInstruction; counts would differ by that.
+    body = {"model": f"{kind}/echo", "messages": [
+        *MESSAGES, {"role": "assistant", "content": "Sure."},
+        {"role": "user", "content": "Go on"}]}  # fmt: skip
+    headers = {"Authorization": f"Bearer {gateway.key}"}
+    counted = httpx.post(f"{gateway.v1}/chat/completions/count_tokens", json=body,
+                         headers=headers).json()  # fmt: skip
+    assert (counted["method"], counted["tokenizer"]) == ("provider", kind)
+    called = openai_client(gateway).chat.completions.create(**body)
+    assert counted["input_tokens"] == called.usage.prompt_tokens
+
+
+def test_a_prompt_with_tools_is_estimated_and_says_so(anthropic_kind):
+    body = {
+        "model": "anthropic/echo",
+        "messages": MESSAGES,
+        "tools": [
+            {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+        ],
+    }
+    counted = httpx.post(
+        f"{anthropic_kind.v1}/chat/completions/count_tokens", json=body,
+        headers={"Authorization": f"Bearer {anthropic_kind.key}"},
+    ).json()  # fmt: skip
+    assert counted["method"] == "estimate" and counted["input_tokens"] > 10
