@@ -49,6 +49,8 @@ class StreamChunk:
             delta = choice.get("delta") or {}
             if choice.get("finish_reason") or any(delta.get(k) for k in OUTPUT_FIELDS):
                 return True
+            if choice.get("text"):  # a legacy text_completion chunk
+                return True
         return False
 
 
@@ -113,6 +115,14 @@ class ProviderAdapter(ABC):
     async def list_models(self, target: Target) -> list[ModelInfo]:
         """The models the provider offers."""
 
+    async def completion(self, target: Target, body: JSON) -> JSON:
+        """A legacy text_completion, from providers that serve /completions themselves."""
+        raise _no_native_completions()
+
+    def completion_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
+        """text_completion chunks as they arrive, from the same providers."""
+        raise _no_native_completions()
+
     async def health_check(self, target: Target) -> HealthResult:
         """A cheap call that proves the provider answers; by default, listing models."""
 
@@ -125,3 +135,15 @@ class ProviderAdapter(ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional: only pooled adapters override it
         """Release pooled connections."""
+
+
+def serves_completions(target: Target) -> bool:
+    """The provider answers legacy /completions itself (vLLM, llama.cpp's server, Ollama,
+    OpenAI's instruct models): its option ``native_completions`` says so."""
+    return bool((target.options or {}).get("native_completions"))
+
+
+def _no_native_completions() -> UpstreamError:
+    return UpstreamError(
+        "this provider serves no native /completions", status=400, error_class="unsupported"
+    )

@@ -43,14 +43,23 @@ class OpenAICompatibleAdapter(ProviderAdapter):
     async def embeddings(self, target: Target, body: JSON) -> JSON:
         return await self._post_json(target, "/embeddings", body)
 
-    async def chat_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
+    async def completion(self, target: Target, body: JSON) -> JSON:
+        return await self._post_json(target, "/completions", body)
+
+    def chat_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
+        return self._stream(target, "/chat/completions", body)
+
+    def completion_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
+        return self._stream(target, "/completions", body)
+
+    async def _stream(self, target: Target, path: str, body: JSON) -> AsyncIterator[StreamChunk]:
         limits = timeouts_for(target)
         session = await self.sessions.session()
         try:
             # The headers must come within the first-token limit, the whole answer within total.
             async with asyncio.timeout(limits.first_token):
                 response = await session.post(
-                    target.base_url.rstrip("/") + "/chat/completions",
+                    target.base_url.rstrip("/") + path,
                     data=_dumps(body), headers=self.headers(target),
                     timeout=aiohttp.ClientTimeout(total=limits.total, sock_connect=limits.connect),
                 )  # fmt: skip

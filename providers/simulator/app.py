@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from providers.simulator import anthropic_wire, content, gemini_wire, openai_wire
+from providers.simulator import anthropic_wire, completions_wire, content, gemini_wire, openai_wire
 from providers.simulator.content import JSON
 from providers.simulator.exchange import ConnectionCut, Exchange, Receive, Send, lifespan
 from providers.simulator.faults import SLOW_FIRST_TOKEN_S, FaultPlan
@@ -47,6 +47,8 @@ class Simulator:
             await exchange.respond(200, gemini_wire.model_list())
         elif method == "POST" and path == "/v1/chat/completions":
             await self.chat(exchange, openai_wire, None)
+        elif method == "POST" and path == "/v1/completions":
+            await self.chat(exchange, completions_wire, None)
         elif method == "POST" and path == "/v1/messages":
             await self.chat(exchange, anthropic_wire, None)
         elif method == "POST" and path == "/v1/messages/count_tokens":

@@ -48,8 +48,17 @@ def upstream_body(body: JSON, deployment: Deployment) -> JSON:
     return upstream
 
 
-async def call_with_fallback(deployments: list[Deployment], body: JSON, log: CallLog) -> JSON:
-    """A complete chat.completion from the first deployment that gives one."""
+async def call_with_fallback(
+    deployments: list[Deployment], body: JSON, log: CallLog, *, native_completions: bool = False
+) -> JSON:
+    """A complete chat.completion from the first deployment that gives one (a legacy
+    text_completion from the providers' own /completions with ``native_completions``)."""
+    if native_completions:
+        return await _first_success(
+            deployments,
+            log,
+            lambda c: adapter_of(c).completion(c.target, upstream_body(body, c)),
+        )
     return await _first_success(deployments, log, lambda c: _adapter_chat(c, body))
 
 
@@ -62,7 +71,7 @@ async def embed_with_fallback(deployments: list[Deployment], body: JSON, log: Ca
 
 
 async def stream_with_fallback(
-    deployments: list[Deployment], body: JSON, log: CallLog
+    deployments: list[Deployment], body: JSON, log: CallLog, *, native_completions: bool = False
 ) -> AsyncIterator[StreamChunk]:
     """The chunks of the first deployment that starts answering. Its chunks up to the first
     one with output are awaited here, within the first-token limit, so a deployment that
@@ -72,9 +81,9 @@ async def stream_with_fallback(
     async def first_output(
         deployment: Deployment,
     ) -> tuple[list[StreamChunk], AsyncIterator[StreamChunk]]:
-        chunks = adapter_of(deployment).chat_stream(
-            deployment.target, upstream_body(body, deployment)
-        )
+        adapter = adapter_of(deployment)
+        open_stream = adapter.completion_stream if native_completions else adapter.chat_stream
+        chunks = open_stream(deployment.target, upstream_body(body, deployment))
         held: list[StreamChunk] = []
         try:
             async with asyncio.timeout(timeouts_for(deployment.target).first_token):

@@ -42,15 +42,17 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
     log = CallLog(source=UsageSource.API, endpoint=shape.endpoint)
     try:
         log.actor = await authenticate(request, permission=Permission.USE_MODELS)
-        body = shape.request_to_openai(body_json(request))
+        sent = body_json(request)
+        body = shape.request_to_openai(sent)
         log.model, log.stream = body["model"], bool(body.get("stream"))
         deployments = await _admitted_route(log, body, task=_task(request, body))
+        shape, body, native = shape.for_route(deployments, sent, body)
         if log.stream:
-            chunks = await stream_with_fallback(deployments, body, log)
+            chunks = await stream_with_fallback(deployments, body, log, native_completions=native)
             text: list[str] = []
             events = shape.stream_events(accounted(chunks, log, text), body, log)
             return sse_response(ended(events, log, text, end=_end_soon), log)
-        completion = await call_with_fallback(deployments, body, log)
+        completion = await call_with_fallback(deployments, body, log, native_completions=native)
         log.usage_from_completion(completion)
     except ApiError as error:
         log.fail(error)

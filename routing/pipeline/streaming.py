@@ -35,7 +35,7 @@ async def accounted(
         log.usage_set(data.get("usage"))
         for choice in data.get("choices") or ():
             delta = choice.get("delta") or {}
-            content = delta.get("content")
+            content = delta.get("content") or choice.get("text")  # chat, or legacy text
             if content:
                 text.append(content)
             for call in delta.get("tool_calls") or ():

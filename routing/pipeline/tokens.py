@@ -71,7 +71,7 @@ def tokens_in_completion(completion: dict[str, Any]) -> int:
     total = 0
     for choice in completion.get("choices") or []:
         message = choice.get("message") or {}
-        total += tokens_in_text(message.get("content") or "")
+        total += tokens_in_text(message.get("content") or choice.get("text") or "")
         if message.get("tool_calls"):
             total += tokens_in_text(json.dumps(message["tool_calls"]))
     return total

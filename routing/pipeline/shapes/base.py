@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from django.http import HttpResponse
 
 from providers.adapters.base import JSON, StreamChunk
+from providers.deployments import Deployment
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError
 
@@ -34,6 +35,13 @@ class ApiShape(ABC):
     @abstractmethod
     def error_json(self, error: ApiError) -> JSON:
         """The error body this shape's clients parse."""
+
+    def for_route(
+        self, deployments: list[Deployment], request: JSON, body: JSON
+    ) -> tuple[ApiShape, JSON, bool]:
+        """Once the route is known: the shape to answer in, the body to send, and whether
+        it goes to the providers' native /completions. By default: this shape, chat."""
+        return self, body, False
 
     def error_response(self, error: ApiError, log: CallLog) -> HttpResponse:
         response = json_response(self.error_json(error), status=error.status, log=log)
