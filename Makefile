@@ -32,7 +32,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py run_hub --host $(HUB_HOST) --port $(HUB_PORT)
+	DEBUG=$${DEBUG:-false} HUB_GENERATE_KEYS=$${HUB_GENERATE_KEYS:-true} \
+	  $(BIN)/python manage.py run_hub --host $(HUB_HOST) --port $(HUB_PORT)
 
 # mypy's django-stubs plugin loads hub.settings, which refuses to load without DEBUG=true
 # or a SECRET_KEY. The suite runs on one pytest-xdist worker per core (at most 4): on two

@@ -15,7 +15,7 @@ CHART_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemov
 
 
 def figure_html(figure: go.Figure) -> SafeString:
-    """Needs ``vendor/plotly/plotly.min.js`` and ``js/charts.js`` on the page."""
+    """Needs ``vendor/plotly/plotly-basic.min.js`` and ``js/charts.js`` on the page."""
     return format_html(
         '<div class="plotly-graph-div chart" data-figure="{}" data-config="{}"></div>',
         plotly.io.to_json(figure, validate=False),

@@ -1,6 +1,6 @@
 """The usage page's charts, built server-side with plotly into HTML fragments.
 
-Each fragment needs ``vendor/plotly/plotly.min.js`` (hub.static_finders) and ``js/charts.js``;
+Each fragment needs ``vendor/plotly/plotly-basic.min.js`` and ``js/charts.js``;
 the rows come from analytics.selectors, already grouped by the database.
 """
 

@@ -112,24 +112,27 @@ def read_url(name: str, schemes: tuple[str, ...]) -> str:
     return raw
 
 
-def read_or_create_secret_key(data_dir: Path, *, debug: bool) -> str:
-    """SECRET_KEY from the environment; in development, generated once and kept under var/."""
+def read_or_create_secret_key(data_dir: Path, *, generate: bool) -> str:
+    """SECRET_KEY from the environment; else, with ``generate`` (development, ``make run``),
+    generated once and kept under var/."""
     value = env.str("SECRET_KEY", default="").strip()
     if value:
         if len(value) < 32:
             raise ConfigurationError("SECRET_KEY", "must be at least 32 characters long")
         return value
-    if not debug:
-        raise ConfigurationError("SECRET_KEY", "required when DEBUG is off")
+    if not generate:
+        raise ConfigurationError("SECRET_KEY", "required (or set HUB_GENERATE_KEYS=true)")
     return _kept_value(data_dir / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
-def read_or_create_encryption_keys(data_dir: Path, *, debug: bool) -> list[str]:
-    """Fernet keys, newest first; in development one is generated once and kept under var/."""
+def read_or_create_encryption_keys(data_dir: Path, *, generate: bool) -> list[str]:
+    """Fernet keys, newest first; else, with ``generate``, one generated once under var/."""
     keys = read_list("HUB_ENCRYPTION_KEYS", [])
     if not keys:
-        if not debug:
-            raise ConfigurationError("HUB_ENCRYPTION_KEYS", "required when DEBUG is off")
+        if not generate:
+            raise ConfigurationError(
+                "HUB_ENCRYPTION_KEYS", "required (or set HUB_GENERATE_KEYS=true)"
+            )
         keys = [_kept_value(data_dir / "encryption_key", lambda: Fernet.generate_key().decode())]
     for position, key in enumerate(keys, start=1):
         try:

@@ -20,8 +20,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 try:
     DEBUG = config.read_bool("DEBUG", default=False)
     DATA_DIR = Path(config.env.str("HUB_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
-    SECRET_KEY = config.read_or_create_secret_key(DATA_DIR, debug=DEBUG)
-    HUB_ENCRYPTION_KEYS = config.read_or_create_encryption_keys(DATA_DIR, debug=DEBUG)
+    # Keys made once and kept under HUB_DATA_DIR when the environment gives none: in
+    # development, and for `make run` (which runs with DEBUG off, as production does).
+    GENERATE_KEYS = config.read_bool("HUB_GENERATE_KEYS", default=DEBUG)
+    SECRET_KEY = config.read_or_create_secret_key(DATA_DIR, generate=GENERATE_KEYS)
+    HUB_ENCRYPTION_KEYS = config.read_or_create_encryption_keys(DATA_DIR, generate=GENERATE_KEYS)
     DATABASES = {
         "default": config.read_database(
             "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hub.sqlite3'}"
@@ -181,16 +184,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATICFILES_FINDERS = [
-    "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "hub.static_finders.PlotlyFinder",  # vendor/plotly/plotly.min.js from the plotly package
-]
+# Without DEBUG, static files are collected (run_hub and the compose web service run
+# collectstatic) with content hashes in their names, gzip- and brotli-compressed, and served
+# by ServeStatic with a year's caching; with DEBUG they are served from the source folders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "servestatic.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-SERVESTATIC_USE_FINDERS = True
+SERVESTATIC_USE_FINDERS = DEBUG
 SERVESTATIC_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,18 +1,16 @@
 """URL map: pages, admin, REST (/api/), the OpenAI-compatible API (/v1/)."""
 
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from hub.overview import OverviewView
-from hub.views import healthz
+from hub.views import favicon, healthz
 from routing.pipeline.views import unknown_path
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Pages name their icon; the admin's and the API docs' do not, so browsers ask here.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/", include("hub.api_urls")),
     path("v1", unknown_path),

@@ -1,12 +1,19 @@
-"""Project-wide views: error pages that answer JSON to API clients."""
+"""Project-wide views: error pages that answer JSON to API clients, health, the favicon."""
 
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 
 from routing.pipeline.errors import error_body
 
@@ -45,3 +52,9 @@ async def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ok else "database unavailable"}, status=200 if ok else 503
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which the admin's and the API docs' pages do not name: the icon's
+    hashed URL, looked up per request (at import time the static files may not be collected)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

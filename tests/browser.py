@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -29,9 +29,11 @@ def chromium_page(
     init_script: str = "",
     timeout_ms: int = 15_000,
     errors: list[str] | None = None,
+    color_scheme: Literal["light", "dark"] = "light",
 ) -> Iterator[tuple[Any, list[str]]]:
     """A fresh page and the list (``errors``, or a new one) that collects what it logs as
-    errors: uncaught exceptions, console errors, Content-Security-Policy violations."""
+    errors: uncaught exceptions, console errors, Content-Security-Policy violations.
+    ``color_scheme`` is the system preference the page sees ("light" or "dark")."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is not installed: install the `chromium` package (CI does).")
@@ -43,7 +45,9 @@ def chromium_page(
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height})
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=color_scheme
+        )
         context.add_init_script(CSP_WATCH)
         if init_script:
             context.add_init_script(init_script)

@@ -1,7 +1,7 @@
 """Latency and uptime history as a plotly chart, rendered server-side to an HTML fragment.
 
 Checks are grouped into at most ``MAX_BUCKETS`` time buckets, so 30 days of 5-minute checks
-stay a light page. The fragment needs ``vendor/plotly/plotly.min.js`` and ``js/charts.js``.
+stay a light page. The fragment needs ``vendor/plotly/plotly-basic.min.js`` and ``js/charts.js``.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ def test_usage_page_renders_totals_charts_and_calls(role, workspace, rows, membe
     assert total(body, "cost") == "$1.80"
     assert total(body, "error-rate") == "25 %"
     assert total(body, "p50") == "400 ms"  # between 300 and 500
-    assert "/static/vendor/plotly/plotly.min.js" in body
+    assert "/static/vendor/plotly/plotly-basic.min.js" in body
     assert body.count('class="plotly-graph-div chart" data-figure=') == 2
     assert "theirs/secret" not in body
     assert "sim/echo" in body and "rule=long-docs alias=fast strategy=cost" in body

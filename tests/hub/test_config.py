@@ -61,6 +61,8 @@ def test_valid_production_settings_pass_the_check(tmp_path):
         ({"HUB_LOGIN_FAILURE_LIMIT": "five"}, "HUB_LOGIN_FAILURE_LIMIT"),
         ({"HUB_API_KEY_FAILURES_PER_MINUTE": "-1"}, "HUB_API_KEY_FAILURES_PER_MINUTE"),
         ({"HUB_HSTS_SECONDS": "a year"}, "HUB_HSTS_SECONDS"),
+        ({"HUB_RESPONSES_RETENTION_DAYS": "forever"}, "HUB_RESPONSES_RETENTION_DAYS"),
+        ({"HUB_GENERATE_KEYS": "perhaps"}, "HUB_GENERATE_KEYS"),
     ],
 )
 def test_bad_setting_stops_start_up_with_one_line_naming_it(tmp_path, overrides, variable):
@@ -82,3 +84,16 @@ def test_development_mode_generates_and_keeps_its_keys(tmp_path):
     run_check(tmp_path, DEBUG="true", SECRET_KEY="", HUB_ENCRYPTION_KEYS="")
     assert (tmp_path / "secret_key").read_text() == secret_key
     assert (tmp_path / "encryption_key").read_text() == encryption_key
+
+
+def test_make_runs_production_mode_generates_its_keys_too(tmp_path):
+    """`make run` runs with DEBUG off and HUB_GENERATE_KEYS on: keys are made under var/."""
+    done = run_check(
+        tmp_path, DEBUG="false", HUB_GENERATE_KEYS="true", SECRET_KEY="", HUB_ENCRYPTION_KEYS=""
+    )
+    assert done.returncode == 0, done.stderr
+    assert len((tmp_path / "secret_key").read_text()) >= 50
+    refused = run_check(tmp_path, DEBUG="false", SECRET_KEY="", HUB_ENCRYPTION_KEYS="")
+    assert refused.stderr.strip() == (
+        "Configuration error: SECRET_KEY: required (or set HUB_GENERATE_KEYS=true)"
+    )

@@ -1,8 +1,10 @@
-"""`make run`'s command: sets up on first run, serves, and stops everything on Ctrl-C."""
+"""`make run`'s command: sets up on first run, serves as production does (debug off, keys
+made under var/, static files hashed, compressed and cached), and stops everything on Ctrl-C."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
@@ -45,7 +48,8 @@ def start_hub(data_dir: Path, port: int) -> subprocess.Popen[str]:
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "HUB_ADMIN_PASSWORD"}
     }
-    env.update({"DEBUG": "true", "HUB_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"})
+    env.update({"DEBUG": "false", "HUB_GENERATE_KEYS": "true", "HUB_DATA_DIR": str(data_dir),
+                "PYTHONUNBUFFERED": "1"})  # as `make run` sets them  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_hub", "--port", str(port)],
         cwd=ROOT,
@@ -74,11 +78,16 @@ def test_first_run_sets_up_serves_and_stops_cleanly(tmp_path):
         assert wait_for(f"http://127.0.0.1:{port}/admin/login/") == 200
         children = psutil.Process(hub.pid).children(recursive=True)
         assert len(children) >= 2, "web and worker should both run"
+        serves_as_production_does(f"http://127.0.0.1:{port}")
     finally:
         output = stop(hub)
     assert f"http://127.0.0.1:{port}/" in output
     assert "admin password (shown once):" in output
     assert (tmp_path / "hub.sqlite3").exists()
+
+    assert (tmp_path / "secret_key").exists() and (tmp_path / "encryption_key").exists()
+
+    assert "collected" in output
 
     second = start_hub(tmp_path, port)
     try:
@@ -86,6 +95,25 @@ def test_first_run_sets_up_serves_and_stops_cleanly(tmp_path):
     finally:
         output = stop(second)
     assert "admin password" not in output
+    assert "collected" not in output  # nothing changed: no half-minute collection again
+
+
+def serves_as_production_does(base: str) -> None:
+    """Styled error pages, not Django's debug ones; static files with hashed names, brotli
+    or gzip compressed, cached for a year (plotly's basic bundle: 4.8 MB unpacked before)."""
+    missing = httpx.get(f"{base}/no/such/page")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.text and "URLconf" not in missing.text
+    login = httpx.get(f"{base}/login/").text
+    [stylesheet] = re.findall(r'href="(/static/css/hub\.[0-9a-f]{12}\.css)"', login)
+    asset = httpx.get(base + stylesheet, headers={"Accept-Encoding": "br, gzip"})
+    assert asset.headers["content-encoding"] in ("br", "gzip")
+    assert "immutable" in asset.headers["cache-control"]
+    assert "max-age=315360000" in asset.headers["cache-control"]
+    charts = httpx.get(f"{base}/static/vendor/plotly/plotly-basic.min.js",
+                       headers={"Accept-Encoding": "br"})  # fmt: skip
+    assert charts.headers["content-encoding"] == "br"
+    assert int(charts.headers["content-length"]) < 400_000
 
 
 @pytest.mark.django_db

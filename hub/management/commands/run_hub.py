@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 
 from hub.bootstrap import bootstrap_admin_and_workspace
 from hub.embedded import embedded_processes, prepare_embedded_services
+from hub.static_collect import collect_static_if_changed
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, no_worker: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        if not settings.DEBUG:  # hashed, compressed copies that browsers may cache for a year
+            self.stdout.write("Preparing static files…")
+            sys.stdout.flush()
+            if collect_static_if_changed():
+                self.stdout.write("  collected (they change only with an update)")
         result = bootstrap_admin_and_workspace(
             username=os.environ.get("HUB_ADMIN_USERNAME", "admin"),
             password=os.environ.get("HUB_ADMIN_PASSWORD") or None,

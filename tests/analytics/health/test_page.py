@@ -49,7 +49,7 @@ def test_health_page_shows_status_score_latency_uptime_and_a_chart_each(
     assert " ms" in sim_row
     assert 'data-status="down"' in gone_row and "0 %" in gone_row
     assert html.count('class="plotly-graph-div chart" data-figure=') == 2
-    assert '<script src="/static/vendor/plotly/plotly.min.js"></script>' in html
+    assert '<script src="/static/vendor/plotly/plotly-basic.min.js"></script>' in html
     assert '<script src="/static/js/charts.js" defer></script>' in html
     assert "Plotly.newPlot" not in html  # no inline script: the page's CSP forbids it
     hosts = set(re.findall(r"""(?:src|href)=["'](?:https?:)?//([\w.-]+)""", html))
@@ -57,7 +57,7 @@ def test_health_page_shows_status_score_latency_uptime_and_a_chart_each(
 
 
 def test_plotly_js_is_served_by_the_hub(workspace):
-    response = as_role(workspace, "viewer").get("/static/vendor/plotly/plotly.min.js")
+    response = as_role(workspace, "viewer").get("/static/vendor/plotly/plotly-basic.min.js")
     assert response.status_code == 200
 
     async def body() -> bytes:  # servestatic streams asynchronously
