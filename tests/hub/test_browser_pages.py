@@ -1,7 +1,8 @@
 """Every page in a real browser under the hub's Content-Security-Policy: the side navigation's
 pages with data on them (charts drawn), the admin and the API docs load with no violation and
-no error of their own. The policy forbids inline script, so plotly's figures are drawn by
-static/js/charts.js; a page that slipped an inline script back in fails here."""
+no error of their own, and axe-core finds nothing serious or critical on the hub's own pages.
+The policy forbids inline script, so plotly's figures are drawn by static/js/charts.js; a
+page that slipped an inline script back in fails here."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from analytics.health.checks import run_health_checks
 from tests.analytics.factories import make_usage
+from tests.axe import axe_violations
 from tests.browser import chromium_page
 from tests.factories import PASSWORD
 
@@ -47,11 +49,14 @@ def test_every_page_satisfies_the_content_security_policy(seeded):
         paths = sorted({urlsplit(link).path for link in links})
         assert len(paths) >= 8, paths
         visited: dict[str, list[str]] = {}
+        inaccessible: dict[str, list[str]] = {}
         for path in [*paths, *ADMIN_PAGES, "/api/docs/"]:
             before = len(errors)
             page.goto(f"{base}{path}", wait_until="load")
             page.wait_for_timeout(300)  # deferred scripts, charts, the first socket message
             visited[path] = errors[before:]
+            if path in paths and (found := axe_violations(page)):
+                inaccessible[path] = found
             if path.endswith("/usage/"):
                 assert page.locator(".js-plotly-plot").count() == 2
             if path.endswith("/health/"):
@@ -60,3 +65,4 @@ def test_every_page_satisfies_the_content_security_policy(seeded):
                 page.wait_for_selector(".swagger-ui .info")
         failing = {path: found for path, found in visited.items() if found}
         assert not failing, failing
+        assert not inaccessible, inaccessible

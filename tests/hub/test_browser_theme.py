@@ -10,6 +10,7 @@ import pytest
 
 from analytics.health.checks import run_health_checks
 from tests.analytics.factories import make_usage
+from tests.axe import axe_violations
 from tests.browser import chromium_page
 from tests.factories import PASSWORD
 
@@ -58,7 +59,7 @@ def test_the_system_preference_is_followed_until_the_toggle_overrides_it(gateway
         assert not errors, errors
 
 
-def test_every_page_is_dark_in_the_dark_theme_charts_included(gateway):
+def test_every_page_is_dark_and_accessible_in_the_dark_theme_charts_included(gateway):
     for status in ("success", "error"):
         make_usage(gateway.workspace, status=status)
     run_health_checks()
@@ -67,6 +68,7 @@ def test_every_page_is_dark_in_the_dark_theme_charts_included(gateway):
         links = page.eval_on_selector_all("nav.sidenav a", "links => links.map(a => a.href)")
         paths = sorted({urlsplit(link).path for link in links})
         white: dict[str, list[str]] = {}
+        inaccessible: dict[str, list[str]] = {}
         for path in paths:
             page.goto(f"{gateway.url}{path}", wait_until="load")
             page.wait_for_timeout(200)
@@ -74,6 +76,8 @@ def test_every_page_is_dark_in_the_dark_theme_charts_included(gateway):
             found = page.evaluate(WHITE_SURFACES)
             if found:
                 white[path] = found[:5]
+            if contrast := axe_violations(page):  # contrast is the dark theme's own risk
+                inaccessible[path] = contrast
             if path.endswith("/usage/"):
                 page.wait_for_selector(".js-plotly-plot")
                 layout = page.evaluate(
@@ -85,4 +89,5 @@ def test_every_page_is_dark_in_the_dark_theme_charts_included(gateway):
                 )
                 assert layout == muted == "#a9b1c1"
         assert not white, white
+        assert not inaccessible, inaccessible
         assert not errors, errors

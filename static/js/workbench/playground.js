@@ -62,6 +62,7 @@
     view.temperature = input("number", "Temperature", { min: 0, max: 2, step: 0.1, placeholder: "temp.", value: settings.params?.temperature ?? "" });
     view.maxTokens = input("number", "Max tokens", { min: 1, step: 1, placeholder: "max tok.", value: settings.params?.max_tokens ?? "" });
     view.remove = Object.assign(document.createElement("button"), { type: "button", className: "btn btn-ghost btn-sm", textContent: "×", title: "Remove this slot" });
+    view.remove.setAttribute("aria-label", "Remove this slot");
     view.remove.addEventListener("click", () => removeSlot(view));
     view.settings = document.createElement("span");
     view.settings.className = "pg-slot-settings";

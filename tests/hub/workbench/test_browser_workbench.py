@@ -33,6 +33,7 @@ from providers.models import ProviderModel
 from routing.models import ModelAlias
 from routing.signals import pipeline_caches_clear
 from tests import factories
+from tests.axe import axe_violations
 from tests.browser import chromium_page
 from tests.hub.prompts.factories import make_prompt
 from tests.hub.workbench.rows import (
@@ -290,6 +291,7 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     answer = answer_done(page)
     assert answer.locator(".msg-body").inner_text().endswith("ten eleven twelve")
     page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+    assert not axe_violations(page)  # a thread with answers, edits and switchers
 
     # Rename it from the list.
     current = page.locator(".conversation-list li.is-current")
@@ -338,6 +340,7 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     ], labels  # fmt: skip
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "playground-voted.png"), full_page=True)
+    assert not axe_violations(page)  # four slots with their controls, revealed
 
     pages_measured.append(page.evaluate(MEASURED))
     page.locator(".pg-slot").nth(1).locator("text=Continue in chat").click()
