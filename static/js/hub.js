@@ -14,6 +14,16 @@ document.addEventListener("click", (event) => {
   });
 });
 
+// Phones: the top bar's menu button shows and hides the side navigation.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-nav-toggle]");
+  if (!toggle) return;
+  const nav = document.getElementById(toggle.getAttribute("aria-controls"));
+  const open = !nav.classList.contains("is-open");
+  nav.classList.toggle("is-open", open);
+  toggle.setAttribute("aria-expanded", String(open));
+});
+
 // Close an open dropdown when the user clicks elsewhere.
 document.addEventListener("click", (event) => {
   document.querySelectorAll("details.menu[open]").forEach((menu) => {
@@ -58,3 +68,23 @@ document.addEventListener("change", (event) => {
 document.querySelectorAll("form").forEach((form) => {
   if (form.querySelector("[data-show-when]")) syncConditionalFields(form);
 });
+
+// A table wider than its card scrolls inside it (phones): make that region reachable and
+// scrollable from the keyboard, and named for screen readers.
+function markScrollableTables() {
+  document.querySelectorAll(".table-wrap").forEach((wrap) => {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      const heading = wrap.closest(".card")?.querySelector("h2, h3, .card-header");
+      wrap.setAttribute("aria-label", `${heading?.textContent.trim() || "Table"} (scrolls sideways)`);
+    } else if (wrap.getAttribute("role") === "region") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollableTables);
+window.addEventListener("resize", markScrollableTables);
+document.addEventListener("htmx:afterSettle", markScrollableTables);

@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   const KEY = "hub-theme";
+  document.documentElement.classList.add("js"); // styles that need script to work (the phone menu)
   const CHOICES = ["system", "light", "dark"];
   const system = window.matchMedia("(prefers-color-scheme: dark)");
 

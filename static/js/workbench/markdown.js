@@ -97,6 +97,8 @@
     });
     bar.append(label, copy);
     const pre = el("pre");
+    pre.tabIndex = 0; // a long line scrolls sideways: keyboards must reach it too
+    pre.setAttribute("aria-label", lang ? `${lang} code` : "code");
     const element = el("code");
     element.append(highlight(code, lang));
     pre.append(element);
