@@ -46,6 +46,9 @@ class AlertSettings(models.Model):
 
     objects = WorkspaceScopedManager()
 
+    class Meta:
+        verbose_name = verbose_name_plural = "alert settings"  # one row per workspace
+
     def __str__(self) -> str:
         return f"Alert settings of {self.workspace}"
 

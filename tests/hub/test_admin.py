@@ -85,3 +85,9 @@ def test_admin_credential_form_keeps_the_secret_when_left_blank(staff_client, wo
     )
     credential.refresh_from_db()
     assert credential.reveal_secret() == "sk-rotated-99999999" and credential.rotated_at is not None
+
+
+def test_every_admin_name_reads_right():
+    """Django adds an "s": "alert settings" once read "Alert settingss"."""
+    plurals = {m._meta.label: str(m._meta.verbose_name_plural) for m in admin_models()}
+    assert not [label for label, plural in plurals.items() if plural.endswith("ss")], plurals

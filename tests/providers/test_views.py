@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -127,12 +129,16 @@ def test_provider_list_shows_kind_url_hint_models_and_a_simulated_badge(owner_cl
     credential = factories.make_credential(workspace)
     real = factories.make_provider(workspace, name="OpenAI", credential=credential)
     factories.make_provider(workspace, kind="simulated", name="Sandbox")
-    ProviderModel.objects.create(workspace=workspace, provider=real, name="gpt-4o")
+    ProviderModel.objects.create(
+        workspace=workspace, provider=real, name="gpt-4o",
+        input_price_per_mtok=Decimal("1"), output_price_per_mtok=Decimal("0.075"),
+    )  # fmt: skip
     body = owner_client.get(url("provider-list", workspace)).content.decode()
     assert "https://api.openai.com/v1" in body and credential.secret_hint in body
     assert body.count('class="badge badge-sim"') == 1 and "Sandbox" in body
     detail = owner_client.get(url("provider-detail", workspace, real.pk)).content.decode()
     assert "gpt-4o" in detail
+    assert '<td class="num">$1.00</td>' in detail and '<td class="num">$0.075</td>' in detail
 
 
 def test_owner_edits_and_deletes_a_provider(owner_client, workspace):
