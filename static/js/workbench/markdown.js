@@ -4,7 +4,7 @@
 // inline spans, and every piece becomes a DOM node whose text is set with textContent, so
 // a "<script>" in an answer is shown as text. Links keep only http(s), mailto and relative
 // URLs. Covers what chat answers use: code fences (highlighted), inline code, bold, italic,
-// links, headings, lists, block quotes and rules. Streaming-friendly: an unclosed fence
+// links, headings, lists, block quotes, rules and tables (GitHub's pipes). Streaming-friendly: an unclosed fence
 // renders as a code block until its end arrives.
 "use strict";
 
@@ -14,6 +14,8 @@
   const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
   const QUOTE = /^\s*>\s?(.*)$/;
   const ITEM = /^\s*([-*+]|\d{1,9}[.)])\s+(.*)$/;
+  const TABLE_ROW = /^\s*\|.*\|\s*$/;
+  const TABLE_RULE = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
   const INLINE = new RegExp(
     [
       "(`+)([^`][\\s\\S]*?)\\1(?!`)", // 1,2 code
@@ -111,6 +113,39 @@
     return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || ITEM.test(line);
   }
 
+  function startsTable(lines, i) {
+    return TABLE_ROW.test(lines[i]) && i + 1 < lines.length && TABLE_RULE.test(lines[i + 1]);
+  }
+
+  function cells(line) {
+    return line.trim().replace(/^\|/, "").replace(/\|$/, "").split(/(?<!\\)\|/).map((cell) => cell.trim());
+  }
+
+  // | a | b |, then |---|:--:|, then rows: a table that scrolls sideways inside the answer.
+  function table(header, rule, rows) {
+    const aligns = cells(rule).map((c) => (c.startsWith(":") && c.endsWith(":") ? "center" : c.endsWith(":") ? "right" : c.startsWith(":") ? "left" : ""));
+    const wrap = el("div", "md-table");
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", "table");
+    const grid = el("table");
+    const head = el("thead");
+    const body = el("tbody");
+    [[header, head, "th"], ...rows.map((row) => [row, body, "td"])].forEach(([line, section, tag]) => {
+      const tr = el("tr");
+      cells(line).forEach((value, index) => {
+        const cell = el(tag);
+        if (aligns[index]) cell.style.textAlign = aligns[index];
+        inline(cell, value.replace(/\\\|/g, "|"));
+        tr.append(cell);
+      });
+      section.append(tr);
+    });
+    grid.append(head, body);
+    wrap.append(grid);
+    return wrap;
+  }
+
   function render(source) {
     const fragment = document.createDocumentFragment();
     const lines = String(source ?? "").replace(/\r\n?/g, "\n").split("\n");
@@ -142,6 +177,11 @@
         const quote = el("blockquote");
         quote.append(render(quoted.join("\n")));
         fragment.append(quote);
+      } else if (startsTable(lines, i)) {
+        const rows = [];
+        i += 2;
+        while (i < lines.length && TABLE_ROW.test(lines[i])) rows.push(lines[(i += 1) - 1]);
+        fragment.append(table(line, lines[i - rows.length - 1], rows));
       } else if (ITEM.test(line)) {
         const ordered = /\d/.test(line.match(ITEM)[1]);
         const list = el(ordered ? "ol" : "ul");
@@ -163,7 +203,7 @@
         fragment.append(list);
       } else {
         const paragraph = [];
-        while (i < lines.length && lines[i].trim() && (!paragraph.length || !startsBlock(lines[i]))) {
+        while (i < lines.length && lines[i].trim() && (!paragraph.length || !(startsBlock(lines[i]) || startsTable(lines, i)))) {
           paragraph.push(lines[(i += 1) - 1]);
         }
         const p = el("p");
