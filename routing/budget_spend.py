@@ -52,6 +52,14 @@ class BudgetSpend:
         return float(self.spent / scale * 100) if scale > 0 else 0.0
 
     @property
+    def percent_of_soft(self) -> float | None:
+        return _percent(self.spent, self.budget.soft_limit_usd)
+
+    @property
+    def percent_of_hard(self) -> float | None:
+        return _percent(self.spent, self.budget.hard_limit_usd)
+
+    @property
     def bar_percent(self) -> float:
         return min(100.0, self.percent_used)
 
@@ -62,6 +70,10 @@ class BudgetSpend:
         if soft is None or hard is None or hard <= 0:
             return None
         return min(100.0, float(soft / hard * 100))
+
+
+def _percent(spent: Decimal, limit: Decimal | None) -> float | None:
+    return float(spent / limit * 100) if limit else None
 
 
 def budget_records(budget: SpendBudget, *, start: datetime, end: datetime) -> QuerySet[UsageRecord]:

@@ -226,7 +226,8 @@ class BudgetForm(forms.Form):
             get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
         )
         for name in ("soft_limit_usd", "hard_limit_usd"):
-            fields[name].widget.attrs.update({"step": "0.01", "placeholder": "none"})
+            # Any amount, fractions of a cent included: a test budget may be $0.005.
+            fields[name].widget.attrs.update({"step": "any", "placeholder": "none"})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -57,12 +57,14 @@ def test_budgets_page_shows_spend_against_the_limits(
     assert response.status_code == 200
     body = response.content.decode()
     team = row_of(body, "Team")
-    assert "$1.65" in team and "82 % used" in team and 'data-state="soft"' in team
+    assert "$1.65" in team and 'data-state="soft"' in team
+    assert "165 % of soft $1.00 · 82 % of hard $2.00" in team
     assert "width: 82.5%" in team and "left: 50.0%" in team  # soft mark at half the hard
     _start, end = period_bounds(Period.MONTH, timezone.now())
     assert f"resets {end:%a} {end.day} {end:%b}, 00:00 UTC" in team
     sim_only = row_of(body, "Sim only")
-    assert "$1.25" in sim_only and "100 % used" in sim_only and 'data-state="hard"' in sim_only
+    assert "$1.25" in sim_only and "100 % of hard $1.25" in sim_only
+    assert 'data-state="hard"' in sim_only
     assert "Provider Sim" in sim_only
     assert (url("budget-create", workspace) in body) is (role == "owner")
 
@@ -176,3 +178,16 @@ def test_the_member_select_lists_this_workspaces_members_only(
     factories.add_member(other_workspace, "member", user=factories.make_user("theirs"))
     body = owner_client.get(url("budget-create", workspace)).content.decode()
     assert ">ours</option>" in body and "theirs" not in body
+
+
+def test_a_budget_of_a_fraction_of_a_cent_is_accepted(workspace, member_of, signed_in):
+    client = signed_in(member_of("owner"))
+    form = client.get(url("budget-create", workspace)).content.decode()
+    assert 'step="any"' in form  # the browser lets $0.005 through too
+    response = client.post(
+        url("budget-create", workspace),
+        {"name": "Tiny", "scope": "workspace", "period": "day", "hard_limit_usd": "0.005",
+         "enabled": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SpendBudget.objects.get(name="Tiny").hard_limit_usd == Decimal("0.005")
