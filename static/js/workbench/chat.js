@@ -146,9 +146,7 @@
       actions.append(button("Regenerate", () => regenerate(message), { disabled: busy }));
     }
     if (state.canGenerate) actions.append(button("Fork", () => fork(message), { title: "Copy the chat up to here into a new chat" }));
-    if (message.role === "assistant") {
-      actions.append(button("Copy", () => navigator.clipboard?.writeText(message.content)));
-    }
+    if (message.content) actions.append(button("Copy", () => navigator.clipboard?.writeText(message.content)));
     if (app.dataset.savePromptUrl && message.status !== "streaming" && message.content.trim()) {
       actions.append(button("Save as prompt", (event) => saveAsPrompt(message, event.currentTarget), {
         title: "Make a new prompt in the library from this message",
