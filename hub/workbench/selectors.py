@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 
 from hub.workbench.models import Conversation, Message, PlaygroundRun, PlaygroundSlot
 from hub.workbench.results import NAMING_FIELDS, GenerationResult
-from routing.selectors import model_list
 from workspaces.access import Actor
 
 
@@ -71,15 +70,6 @@ def conversation_json(conversation: Conversation) -> dict[str, Any]:
         "total_cost_usd": f"{conversation.total_cost_usd:f}",
         "messages": [message_json(m) for m in conversation.messages.all()],
     }
-
-
-def model_choices(*, actor: Actor) -> list[dict[str, str]]:
-    """Chat-capable models and aliases the actor may pick, as /v1/models lists them."""
-    return [
-        {"id": entry["id"], "owned_by": entry["owned_by"]}
-        for entry in model_list(actor=actor)
-        if not entry.get("is_embedding")
-    ]
 
 
 def playground_run_list(*, actor: Actor) -> QuerySet[PlaygroundRun]:

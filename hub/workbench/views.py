@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404, redirect
 
 from hub.workbench import interruptions, selectors, services
 from hub.workbench.generation import generations
+from hub.workbench.model_choices import default_model, model_choices
 from hub.workbench.models import Conversation, PlaygroundRun
+from workspaces.access import Actor
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView
 
@@ -42,7 +44,7 @@ class ChatView(WorkspacePageView):
             "conversation_data": selectors.conversation_json(conversation)
             if conversation
             else None,
-            "models": selectors.model_choices(actor=self.actor),
+            **_models(self.actor),
         }
 
 
@@ -134,7 +136,7 @@ class PlaygroundView(WorkspacePageView):
             "run": run,
             "run_data": selectors.playground_run_json(run) if run else None,
             "runs": selectors.playground_run_list(actor=self.actor)[:20],
-            "models": selectors.model_choices(actor=self.actor),
+            **_models(self.actor),
             "min_slots": services.MIN_SLOTS,
             "max_slots": services.MAX_SLOTS,
         }
@@ -183,3 +185,9 @@ class PlaygroundContinueView(PlaygroundRunPageView):
             messages.error(request, " ".join(error.messages))
             return redirect("workbench-playground-run", workspace_slug, self.object.pk)
         return redirect("workbench-conversation", workspace_slug, conversation.pk)
+
+
+def _models(actor: Actor) -> dict[str, Any]:
+    """The picker's choices and the one to preselect."""
+    choices = model_choices(actor=actor)
+    return {"models": choices, "default_model": default_model(choices, actor=actor)}

@@ -31,6 +31,20 @@
     els.status.dataset.kind = kind;
   }
 
+  // Grouped by provider, aliases last, with what the model picker shows beside each.
+  function modelOptions(select) {
+    const groups = new Map();
+    models.forEach((model) => {
+      if (!groups.has(model.group)) groups.set(model.group, Object.assign(document.createElement("optgroup"), { label: model.group }));
+      const option = new Option(model.available ? model.id : `${model.id} (${model.health})`, model.id);
+      option.dataset.meta = [model.context, model.price].filter(Boolean).join(" · ");
+      option.dataset.health = model.health;
+      option.dataset.available = String(model.available);
+      groups.get(model.group).append(option);
+    });
+    select.append(...groups.values());
+  }
+
   function input(type, label, attrs) {
     const node = Object.assign(document.createElement("input"), { type, ...attrs });
     node.setAttribute("aria-label", label);
@@ -57,7 +71,7 @@
     view.model = document.createElement("select");
     view.model.className = "pg-slot-model";
     view.model.setAttribute("aria-label", "Model");
-    models.forEach((model) => view.model.append(new Option(model.owned_by === "alias" ? `${model.id} (alias)` : model.id, model.id)));
+    modelOptions(view.model);
     if (settings.model) view.model.value = settings.model;
     view.temperature = input("number", "Temperature", { min: 0, max: 2, step: 0.1, placeholder: "temp.", value: settings.params?.temperature ?? "" });
     view.maxTokens = input("number", "Max tokens", { min: 1, step: 1, placeholder: "max tok.", value: settings.params?.max_tokens ?? "" });
@@ -68,6 +82,7 @@
     view.settings.className = "pg-slot-settings";
     view.settings.append(view.model, view.temperature, view.maxTokens, view.remove);
     header.append(view.label, view.settings);
+    window.HubModelPicker?.enhance(view.model);
     view.output = document.createElement("div");
     view.output.className = "pg-slot-output md";
     view.output.tabIndex = 0;
@@ -342,7 +357,12 @@
     els.blind.checked = saved.blind;
     bind(saved);
   } else {
-    for (let n = 0; n < minSlots; n += 1) addSlot({ model: n === 0 && preload.model ? preload.model : models[n % Math.max(models.length, 1)]?.id });
+    // The first slot: the conversation's model, else the user's last that is up; then the
+    // others that are up, in the picker's order.
+    const up = models.filter((model) => model.available).map((model) => model.id);
+    const first = preload.model || json("pg-default-model") || up[0];
+    const rest = up.filter((id) => id !== first);
+    for (let n = 0; n < minSlots; n += 1) addSlot({ model: n === 0 ? first : rest[(n - 1) % Math.max(rest.length, 1)] ?? first });
   }
   layout();
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -18,7 +20,10 @@ def test_chat_page_lists_chat_models_and_aliases_and_links_in_the_nav(wired_db, 
     response = owner_client.get(reverse("workbench-chat", args=[wired_db.slug]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<option value="sim/echo">' in html and '<option value="fast">fast (alias)' in html
+    assert '<optgroup label="sim">' in html and '<optgroup label="Aliases">' in html
+    assert re.search(r'<option value="sim/echo" data-meta="[^"]*" data-health="unknown"', html)
+    assert re.search(r'<option value="fast" data-meta="→ sim/echo[^"]*"', html)
+    assert "data-model-picker" in html and "/static/js/workbench/model_picker.js" in html
     assert "sim/embed" not in html  # embedding models cannot chat
     assert 'data-ws="/ws/w/acme/chat/"' in html
     assert f'href="{reverse("workbench-playground", args=[wired_db.slug])}"' in html
