@@ -93,8 +93,12 @@ def _open_breakers(actor: Actor) -> set[str]:
     }
     if not keys:
         return set()
-    opened = async_to_sync(breaker_backend().open_keys)(keys, breaker_config())
-    return {keys[key] for key in opened}
+    return {keys[key] for key in async_to_sync(_opened)(list(keys))}
+
+
+async def _opened(keys: list[str]) -> set[str]:
+    # The backend belongs to the running loop (a Redis client is per loop): look it up here.
+    return await breaker_backend().open_keys(keys, breaker_config())
 
 
 def _context(tokens: int | None) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 
 from providers.adapters import errors
 from providers.adapters.base import ModelInfo, Target
+from providers.adapters.plain_http import request_json
 from providers.kinds import ProviderKind
 
 
@@ -49,17 +49,4 @@ def _gemini_model(entry: dict[str, Any]) -> ModelInfo:
 
 
 async def _get(url: str, headers: dict[str, str], timeout: httpx.Timeout) -> dict[str, Any]:
-    try:
-        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
-            response = await client.get(url, headers=headers)
-    except httpx.TimeoutException:
-        raise errors.timed_out("model list") from None
-    except httpx.TransportError as error:
-        raise errors.unreachable(error) from None
-    if response.status_code >= 400:
-        raise errors.from_status(response.status_code, response.content)
-    try:
-        data = json.loads(response.content)
-    except (ValueError, RecursionError) as error:
-        raise errors.malformed(str(error)) from None
-    return data if isinstance(data, dict) else {}
+    return await request_json("GET", url, headers=headers, timeout=timeout, what="model list")

@@ -8,15 +8,14 @@ and otherwise not counted here (None): the caller estimates instead.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 
 from providers.adapters import errors
 from providers.adapters.base import JSON, Target
+from providers.adapters.plain_http import request_json
 from providers.adapters.timeouts import timeouts_for
-from providers.adapters.upstream_http import tls_context
 from providers.kinds import ProviderKind
 
 ANTHROPIC_COUNTED_FIELDS = ("messages", "system", "tools", "tool_choice", "thinking")
@@ -103,24 +102,9 @@ async def _post(target: Target, path: str, body: JSON, headers: dict[str, str]) 
     limits = timeouts_for(target)
     timeout = httpx.Timeout(min(limits.total, 30.0), connect=limits.connect)
     url = target.base_url.rstrip("/") + path
-    try:
-        async with httpx.AsyncClient(
-            timeout=timeout, trust_env=False, verify=tls_context()
-        ) as http:
-            response = await http.post(url, json=body, headers=headers)
-    except httpx.TimeoutException:
-        raise errors.timed_out("token count") from None
-    except httpx.TransportError as error:
-        raise errors.unreachable(error) from None
-    if response.status_code >= 400:
-        raise errors.from_status(response.status_code, response.content)
-    try:
-        data = json.loads(response.content)
-    except (ValueError, RecursionError) as error:
-        raise errors.malformed(str(error)) from None
-    if not isinstance(data, dict):
-        raise errors.malformed("the token count is not an object")
-    return data
+    return await request_json(
+        "POST", url, headers=headers, timeout=timeout, what="token count", body=body
+    )
 
 
 def _count(tokens: Any) -> int:

@@ -84,8 +84,12 @@ def test_the_last_choice_is_remembered_unless_its_breaker_is_open(two_providers)
     )
     config = breaker_config()
     key = deployment_key(second.pk, "echo")
-    for _ in range(config.failure_threshold):
-        async_to_sync(breaker_backend().record_failure)(key, config, probe=False)
+
+    async def fail() -> None:
+        for _ in range(config.failure_threshold):
+            await breaker_backend().record_failure(key, config, probe=False)
+
+    async_to_sync(fail)()
     choices = by_id(workspace)
     assert choices["beta/echo"]["health"] == "breaker open"
     assert not choices["beta/echo"]["available"]
