@@ -96,6 +96,8 @@ MARKDOWN_SAFETY = r"""() => {
   return result;
 }"""
 MEASURED = "() => ({ ...window.__wb, origin: performance.timeOrigin })"
+UNTRUNCATED_NAMES = """() => [...document.querySelectorAll(".pg-slot .model-picker-name")]
+  .every((name) => name.scrollWidth <= name.clientWidth)"""
 
 
 @pytest.fixture
@@ -314,6 +316,7 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     page.click("#pg-add-slot")
     for index, model in enumerate(("sim/echo", "sim/echo-large", "sim2/echo", "fast")):
         page.locator(".pg-slot-model").nth(index).select_option(model)
+    assert page.evaluate(UNTRUNCATED_NAMES), "every slot shows its model's whole name"
     page.fill("#pg-prompt", " ".join(f"w{n}" for n in range(40)))
     page.check("#pg-blind")
     page.click("#pg-start")
