@@ -2,7 +2,8 @@
 
 Every choice of a related object (catalog model, alias, key, provider, member) is drawn
 from the form's workspace only, so another workspace's id is an invalid choice before any
-service runs. Candidates are typed as lines (routing.config_text).
+service runs. Candidates are typed as lines (routing.config_text); on the page
+static/js/routing/candidate_picker.js puts a searchable catalog in front of those lines.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from routing.models import (
     SpendBudget,
     alias_name,
 )
-from routing.selectors import catalog_labels
+from routing.selectors import alias_names, catalog_entries
 from workspaces.models import ApiKey, Workspace
 
 NEEDS_CHOICES = [("tools", "Tools"), ("vision", "Vision (images)"), ("json", "JSON mode")]
@@ -47,11 +48,8 @@ class CandidatesField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", CANDIDATES_HELP)
-        super().__init__(
-            widget=forms.Textarea(attrs={"rows": 6, "class": "mono", "spellcheck": "false"}),
-            strip=True,
-            **kwargs,
-        )
+        attrs = {"rows": 6, "class": "mono", "spellcheck": "false", "data-candidate-picker": ""}
+        super().__init__(widget=forms.Textarea(attrs=attrs), strip=True, **kwargs)
 
     def clean(self, value: Any) -> list[dict[str, Any]]:
         text = super().clean(value)
@@ -74,7 +72,7 @@ class AliasForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.catalog = catalog_labels(workspace=workspace)
+        self.catalog = list(catalog_entries(workspace=workspace))
 
     @staticmethod
     def initial_for(alias: ModelAlias) -> dict[str, Any]:
@@ -138,7 +136,7 @@ class RuleForm(forms.Form):
         self, *args: Any, workspace: Workspace, rule: RoutingRule | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.catalog = catalog_labels(workspace=workspace)
+        self.catalog = list(catalog_entries(workspace=workspace))
         current = list(rule.api_keys.values_list("pk", flat=True)) if rule else []
         self.fields["api_keys"].queryset = ApiKey.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined]  # fields[] is typed as Field
             Q(revoked_at__isnull=True) | Q(pk__in=current)
@@ -176,6 +174,38 @@ class RuleForm(forms.Form):
             "candidates": candidates_format(rule.candidates or []),
             "strategy": rule.strategy,
         }
+
+
+class RouteTryForm(forms.Form):
+    """Try a route: what a call would be routed to, asked of the routing page by GET."""
+
+    model = forms.CharField(
+        max_length=200,
+        label="Model or alias",
+        help_text="An alias, or provider/model from the catalog.",
+        widget=forms.TextInput(
+            attrs={"list": "try-route-models", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    task = forms.CharField(
+        max_length=64, required=False, label="Task tag", help_text="As x-hub-task would send it."
+    )
+    prompt_tokens = forms.IntegerField(
+        min_value=0, max_value=10_000_000, initial=1000, label="Prompt size (tokens)"
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "try_%s")
+        super().__init__(*args, **kwargs)
+        self.aliases = alias_names(workspace=workspace)
+        self.catalog = list(catalog_entries(workspace=workspace))
+
+    def clean_model(self) -> str:
+        """Stripped; whether the workspace knows it, routing.route_trial says (and why not)."""
+        return self.cleaned_data["model"].strip()
+
+    def clean_task(self) -> str:
+        return self.cleaned_data["task"].strip()
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -3,8 +3,11 @@ use, scoped to its workspace."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from providers.adapters.base import JSON
 from providers.models import ProviderModel
+from providers.selectors import provider_model_list
 from routing.models import ModelAlias
 from workspaces.access import Actor
 from workspaces.models import Workspace
@@ -24,13 +27,23 @@ def model_list(*, actor: Actor) -> list[JSON]:
 def catalog_labels(*, workspace: Workspace) -> list[str]:
     """``provider/model`` of every enabled model of the workspace's enabled providers: what
     an alias or a rule may name as a candidate."""
-    entries = (
-        ProviderModel.objects.for_workspace(workspace)
+    return [entry.label for entry in catalog_entries(workspace=workspace)]
+
+
+def catalog_entries(*, workspace: Workspace) -> QuerySet[ProviderModel]:
+    """The rows behind ``catalog_labels``, with their provider: what the candidate picker and
+    Try a route list, with provider, context window and prices beside each."""
+    return (
+        provider_model_list(workspace=workspace)
         .filter(enabled=True, provider__enabled=True)
-        .select_related("provider")
         .order_by("provider__priority", "provider__slug", "name")
     )
-    return [entry.label for entry in entries]
+
+
+def alias_names(*, workspace: Workspace) -> list[str]:
+    """The workspace's enabled aliases by name: what a call may name as its model."""
+    aliases = ModelAlias.objects.for_workspace(workspace).filter(enabled=True).order_by("name")
+    return list(aliases.values_list("name", flat=True))
 
 
 def alias_list(*, actor: Actor) -> list[JSON]:

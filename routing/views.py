@@ -20,8 +20,9 @@ from django.urls import reverse
 from routing import services
 from routing.budget_spend import budget_spend_list
 from routing.config_text import rule_conditions
-from routing.forms import AliasForm, BudgetForm, RuleForm
+from routing.forms import AliasForm, BudgetForm, RouteTryForm, RuleForm
 from routing.models import ModelAlias, RoutingRule, SpendBudget
+from routing.route_trial import route_try
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView, form_add_service_errors
 
@@ -30,7 +31,8 @@ MANAGE_BUDGETS = {"GET": Permission.MANAGE_BUDGETS, "POST": Permission.MANAGE_BU
 
 
 class RoutingOverviewView(WorkspacePageView):
-    """Aliases and rules side by side; anyone in the workspace may read them."""
+    """Aliases and rules side by side, and Try a route (a GET form: ``?model=…``); anyone in
+    the workspace may read them and try a route."""
 
     nav = "routing"
     template_name = "routing/overview.html"
@@ -38,12 +40,21 @@ class RoutingOverviewView(WorkspacePageView):
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
         workspace = self.actor.workspace
         rules = RoutingRule.objects.for_workspace(workspace).prefetch_related("api_keys")
-        return self.render_page(
-            {
-                "aliases": ModelAlias.objects.for_workspace(workspace),
-                "rules": [{"rule": rule, "conditions": rule_conditions(rule)} for rule in rules],
-            }
-        )
+        bound = "model" in request.GET
+        form = RouteTryForm(request.GET if bound else None, workspace=workspace)
+        trial = None
+        if bound and form.is_valid():
+            try:
+                trial = route_try(actor=self.actor, **form.cleaned_data)
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+        context = {
+            "aliases": ModelAlias.objects.for_workspace(workspace),
+            "rules": [{"rule": rule, "conditions": rule_conditions(rule)} for rule in rules],
+            "try_form": form,
+            "trial": trial,
+        }
+        return self.render_page(context, status=400 if form.errors else 200)
 
 
 class BudgetListView(WorkspacePageView):

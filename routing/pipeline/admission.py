@@ -64,19 +64,41 @@ async def admit(log: CallLog, body: JSON, routing: WorkspaceRouting, *, task: st
     Raises ApiError (403 without use_models, 429 over a limit)."""
     actor = _actor(log)
     require(actor, Permission.USE_MODELS)
-    everyone = routing.budgets_for(
-        provider_id=None, api_key_id=actor.api_key_id, user_id=actor.user.pk
-    )
-    state: BudgetState = "ok"
-    if everyone:
-        await budgets_seed(everyone)
-        state = budgets_state(await budget_ledger().status([b.budget for b in everyone]))
+    state = await budget_state_for(actor, routing)
     request = route_request(actor, body, task=task, budget_state=state)
     log.prompt_tokens = request.prompt_tokens
     admission = Admission(estimated_tokens=request.tokens_needed)
     log.admission = admission
     await _admit_limits(admission, actor, routing)
     return request
+
+
+async def budget_state_for(actor: Actor, routing: WorkspaceRouting) -> BudgetState:
+    """The worst state of the workspace, key and user budgets ``actor`` spends against: what
+    rules match on. Reads the counters (seeded from the usage records) and charges nothing."""
+    everyone = routing.budgets_for(
+        provider_id=None, api_key_id=actor.api_key_id, user_id=actor.user.pk
+    )
+    if not everyone:
+        return "ok"
+    await budgets_seed(everyone)
+    return budgets_state(await budget_ledger().status([b.budget for b in everyone]))
+
+
+def limit_charges(actor: Actor, routing: WorkspaceRouting, *, tokens: int) -> list[LimitCharge]:
+    """What a call estimated at ``tokens`` charges: its key's rate limits (a signed-in
+    user's call has no key) and the workspace's tokens/day quota."""
+    rpm, tpm = routing.key_limits.get(actor.api_key_id or 0, (None, None))
+    return [
+        *api_key_limits(
+            key_id=actor.api_key_id or 0, requests_per_minute=rpm, tokens_per_minute=tpm,
+            tokens=tokens,
+        ),
+        *workspace_quota(
+            workspace_id=actor.workspace.pk, tokens_per_day=routing.tokens_per_day,
+            tokens=tokens,
+        ),
+    ]  # fmt: skip
 
 
 async def reserve(
@@ -101,17 +123,7 @@ async def reserve(
 
 
 async def _admit_limits(admission: Admission, actor: Actor, routing: WorkspaceRouting) -> None:
-    rpm, tpm = routing.key_limits.get(actor.api_key_id or 0, (None, None))
-    charges = [
-        *api_key_limits(
-            key_id=actor.api_key_id or 0, requests_per_minute=rpm, tokens_per_minute=tpm,
-            tokens=admission.estimated_tokens,
-        ),
-        *workspace_quota(
-            workspace_id=actor.workspace.pk, tokens_per_day=routing.tokens_per_day,
-            tokens=admission.estimated_tokens,
-        ),
-    ]  # fmt: skip
+    charges = limit_charges(actor, routing, tokens=admission.estimated_tokens)
     if not charges:
         return
     outcome = await rate_limiter().admit(charges)

@@ -20,7 +20,14 @@ from routing.pipeline.live_stats import stats_for
 from routing.pipeline.tokens import tokens_in_messages
 from routing.pipeline.workspace_routing import WorkspaceRouting
 from routing.reliability import BudgetState, breaker_backend, breaker_config, deployment_key
-from routing.strategies import Candidate, Route, RouteRequest, Rule, route_decide
+from routing.strategies import (
+    Candidate,
+    Route,
+    RouteDecision,
+    RouteRequest,
+    Rule,
+    route_decide,
+)
 from workspaces.access import Actor
 
 DEFAULT_EXPECTED_OUTPUT = 256  # tokens, when the caller sets no max_tokens
@@ -56,15 +63,7 @@ async def route(
     log: CallLog, body: JSON, routing: WorkspaceRouting, request: RouteRequest
 ) -> list[Deployment]:
     """The deployments to try, in order; 404 for an unknown model, 400 when none can serve."""
-    model = body["model"]
-    base, rules, aliases = _requested(model, routing)
-    opened = await _open_breakers(_reachable(base, rules, aliases))
-    decision = route_decide(
-        request,
-        _live_route(base, opened),
-        rules=[dataclasses.replace(r, candidates=_live(r.candidates, opened)) for r in rules],
-        aliases={name: _live_route(r, opened) for name, r in aliases.items()},
-    )
+    decision = await route_decision(body["model"], routing, request)
     log.route_label, log.route_reason = decision.label, decision.reason
     if not decision.candidates:
         raise ApiError(
@@ -72,6 +71,22 @@ async def route(
             status=400, code="no_candidate", param="model",
         )  # fmt: skip
     return [c.deployment for c in decision.candidates]
+
+
+async def route_decision(
+    model: str, routing: WorkspaceRouting, request: RouteRequest
+) -> RouteDecision:
+    """How ``model`` is routed for ``request`` now, live numbers and open breakers included;
+    404 ApiError for an unknown model. The route step and the routing page's dry run
+    (routing.pipeline.dry_run) both decide here, so a dry run cannot disagree with a call."""
+    base, rules, aliases = _requested(model, routing)
+    opened = await _open_breakers(_reachable(base, rules, aliases))
+    return route_decide(
+        request,
+        _live_route(base, opened),
+        rules=[dataclasses.replace(r, candidates=_live(r.candidates, opened)) for r in rules],
+        aliases={name: _live_route(r, opened) for name, r in aliases.items()},
+    )
 
 
 def _requested(

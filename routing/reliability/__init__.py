@@ -32,6 +32,7 @@ from routing.reliability.budgets import (
     budgets_state,
     cost_micro_usd,
     micro_usd,
+    status_refusal,
 )
 from routing.reliability.config import breaker_config, retry_policy
 from routing.reliability.limits import (
@@ -89,5 +90,6 @@ __all__ = [
     "retry_delay",
     "retry_policy",
     "should_retry_same",
+    "status_refusal",
     "workspace_quota",
 ]

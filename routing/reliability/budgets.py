@@ -149,6 +149,15 @@ def reserve_refused(hard_limit: int, spent: int, reserved: int) -> bool:
     return spent + reserved >= hard_limit
 
 
+def status_refusal(status: BudgetStatus) -> Rejection | None:
+    """The Rejection ``reserve`` would give against ``status`` now (None: it has room); for
+    a dry run, which must not hold anything."""
+    hard = status.budget.hard_limit
+    if hard is None or not reserve_refused(hard, status.spent, status.reserved):
+        return None
+    return Rejection(status.budget, hard, status.spent, status.reserved)
+
+
 def micro_usd(amount: Decimal | str | int) -> int:
     """Dollars to micro-dollars, rounded up: a budget never under-counts."""
     return math.ceil(Decimal(amount) * MICROS_PER_USD)

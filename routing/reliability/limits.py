@@ -142,6 +142,10 @@ def too_large(charges: Sequence[LimitCharge]) -> Throttled | None:
 class RateLimiter(Protocol):
     async def admit(self, charges: Sequence[LimitCharge]) -> Admitted | Throttled: ...
 
+    async def peek(self, charges: Sequence[LimitCharge]) -> Throttled | None:
+        """What ``admit`` would refuse now, charging nothing (a dry run of routing)."""
+        ...
+
     async def adjust(self, charges: Sequence[LimitCharge]) -> None: ...
 
 
@@ -161,11 +165,7 @@ class LocalRateLimiter:
         at = datetime.now(UTC)
         with self._lock:
             now = self._clock()
-            worst: Throttled | None = None
-            for charge in charges:
-                wait = self._wait(charge, now, at)
-                if wait > 0 and (worst is None or wait > (worst.retry_after or 0)):
-                    worst = Throttled(charge.limit.name, charge.limit.limit, wait)
+            worst = self._worst(charges, now, at)
             if worst:
                 return worst
             admitted = tuple(self._apply(charge, now, at) for charge in charges)
@@ -173,6 +173,22 @@ class LocalRateLimiter:
                 for key in [k for k, window in self._windows.items() if not window]:
                     del self._windows[key]
         return Admitted(admitted)
+
+    async def peek(self, charges: Sequence[LimitCharge]) -> Throttled | None:
+        rejected = too_large(charges)
+        if rejected:
+            return rejected
+        with self._lock:
+            return self._worst(charges, self._clock(), datetime.now(UTC))
+
+    def _worst(self, charges: Sequence[LimitCharge], now: float, at: datetime) -> Throttled | None:
+        """The refusal with the longest wait among ``charges``; ``None`` when all fit."""
+        worst: Throttled | None = None
+        for charge in charges:
+            wait = self._wait(charge, now, at)
+            if wait > 0 and (worst is None or wait > (worst.retry_after or 0)):
+                worst = Throttled(charge.limit.name, charge.limit.limit, wait)
+        return worst
 
     async def adjust(self, charges: Sequence[LimitCharge]) -> None:
         """Add (or give back, when negative) units to the buckets the charges went to,

@@ -11,12 +11,15 @@ import redis.asyncio as aioredis
 from redis.typing import EncodableT
 
 from routing.reliability.limits import (
+    WINDOW_BUCKETS,
     Admitted,
     LimitCharge,
     Quota,
     Throttled,
+    bucket_width,
     quota_key,
     too_large,
+    window_wait,
 )
 from routing.reliability.periods import seconds_until_period_end
 
@@ -91,6 +94,7 @@ class RedisRateLimiter:
 
     def __init__(self, client: aioredis.Redis, *, prefix: str) -> None:
         self._prefix = prefix + "rl:"
+        self._client = client
         self._script = client.register_script(_SCRIPT)
 
     async def admit(self, charges: Sequence[LimitCharge]) -> Admitted | Throttled:
@@ -110,6 +114,30 @@ class RedisRateLimiter:
                 for c in charges
             )
         )
+
+    async def peek(self, charges: Sequence[LimitCharge]) -> Throttled | None:
+        """Reads the counters the script keeps, on Redis server time, and writes nothing:
+        the same sums as the script's check (routing.reliability.limits.window_wait)."""
+        rejected = too_large(charges)
+        if rejected or not charges:
+            return rejected
+        seconds, micros = await self._client.time()
+        now, at = seconds + micros / 1_000_000, datetime.now(UTC)
+        worst: Throttled | None = None
+        for charge in charges:
+            limit = charge.limit
+            if isinstance(limit, Quota):
+                used = int(await self._client.get(self._prefix + quota_key(limit, at)) or 0)
+                over = used + charge.amount > limit.limit
+                wait = seconds_until_period_end(limit.period, at) if over else 0.0
+            else:
+                oldest = int(now // bucket_width(limit)) - WINDOW_BUCKETS
+                fields = await self._client.hgetall(self._prefix + limit.key)
+                buckets = {int(b): int(u) for b, u in fields.items() if int(b) >= oldest}
+                wait = window_wait(buckets, now, charge.amount, limit)
+            if wait > 0 and (worst is None or wait > (worst.retry_after or 0)):
+                worst = Throttled(limit.name, limit.limit, wait)
+        return worst
 
     async def adjust(self, charges: Sequence[LimitCharge]) -> None:
         """Add (or give back, when negative) units without checking the limits."""

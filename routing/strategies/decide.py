@@ -34,6 +34,7 @@ class RouteDecision:
     reason: str  # x-hub-route-reason
     rule: str = ""
     skipped: list[tuple[Candidate, str]] = field(default_factory=list)
+    route: str = ""  # the alias (or rule) whose candidates were ordered
 
 
 _NO_ALIASES: Mapping[str, Route] = {}
@@ -71,7 +72,7 @@ def route_decide(
         )
         if part
     )
-    return RouteDecision(ordered, label, reason, rule.name if rule else "", skipped)
+    return RouteDecision(ordered, label, reason, rule.name if rule else "", skipped, route.name)
 
 
 def _why_none(request: RouteRequest, skipped: list[tuple[Candidate, str]]) -> str:

@@ -4,10 +4,12 @@ choices."""
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from providers.models import ProviderModel
 from routing.models import ModelAlias, RoutingRule
 from tests.factories import make_api_key, make_catalog
 
@@ -237,3 +239,48 @@ def test_rule_edit_keeps_its_fields_and_delete_removes_it(owner_client, workspac
     assert rule.tasks == [] and not rule.enabled and not rule.api_keys.exists()
     owner_client.post(url("rule-delete", workspace, rule.pk))
     assert not RoutingRule.objects.exists()
+
+
+def test_the_alias_form_shows_the_catalog_for_the_candidate_picker(owner_client, workspace):
+    sim = make_catalog(workspace)
+    ProviderModel.objects.filter(provider=sim, name="echo").update(
+        context_window=128_000,
+        input_price_per_mtok=Decimal("2"),
+        output_price_per_mtok=Decimal("8"),
+    )
+    for page in (url("alias-create", workspace), url("rule-create", workspace)):
+        body = owner_client.get(page).content.decode()
+        assert "/static/js/routing/candidate_picker.js" in body
+        assert "data-candidate-picker" in body and 'data-candidate-catalog="id_candidates"' in body
+        echo = body[body.index('<li data-model="sim/echo">') :]
+        echo = echo[: echo.index("</li>")]
+        assert "Sim · 128k context · $2.00 in, $8.00 out / M tokens" in echo
+        assert '<li data-model="sim/slow">' in body and "off/gone" not in body
+
+
+def test_candidates_picked_in_an_order_are_saved_in_that_order(owner_client, workspace):
+    """What the picker posts: the existing candidates field, one chosen model a line."""
+    make_catalog(workspace)
+    response = owner_client.post(
+        url("alias-create", workspace),
+        {"name": "picked", "strategy": "ordered", "candidates": "sim/slow\r\nsim/echo"},
+    )
+    assert response.status_code == 302
+    assert ModelAlias.objects.get(name="picked").candidates == [
+        {"model": "sim/slow"},
+        {"model": "sim/echo"},
+    ]
+    rule = owner_client.post(
+        url("rule-create", workspace),
+        {"name": "picked", "position": "1", "candidates": "sim/echo\nsim/slow 2"},
+    )
+    assert rule.status_code == 302
+    assert RoutingRule.objects.get(name="picked").candidates == [
+        {"model": "sim/echo"},
+        {"model": "sim/slow", "weight": 2},
+    ]
+    refused = owner_client.post(
+        url("alias-create", workspace),
+        {"name": "bad", "strategy": "ordered", "candidates": "sim/echo\noff/gone"},
+    )
+    assert refused.status_code == 400 and not ModelAlias.objects.filter(name="bad").exists()

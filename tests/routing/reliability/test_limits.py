@@ -108,3 +108,25 @@ async def test_a_request_larger_than_a_limit_is_refused_without_retry_after(limi
     rejected = await limiter.admit([LimitCharge(Quota("tokens/day", "ws:6:tpd", 100), 101)])
     assert isinstance(rejected, Throttled) and rejected.retry_after is None
     assert "larger than the tokens/day limit" in rejected.message
+
+
+async def test_peek_foresees_admit_and_charges_nothing(limiter):
+    """What a dry run of routing asks: would this call be refused now? Asked any number of
+    times, it leaves the counters as they were."""
+    per_key = api_key_limits(key_id=9, requests_per_minute=2, tokens_per_minute=100, tokens=40)
+    quota = workspace_quota(workspace_id=9, tokens_per_day=90, tokens=40)
+    charges = [*per_key, *quota]
+    for _ in range(5):
+        assert await limiter.peek(charges) is None
+    assert isinstance(await limiter.admit(charges), Admitted)
+    assert await limiter.peek(charges) is None
+    assert isinstance(await limiter.admit(charges), Admitted)  # the peeks took no share
+
+    foreseen = await limiter.peek(charges)
+    refused = await limiter.admit(charges)
+    assert isinstance(foreseen, Throttled) and isinstance(refused, Throttled)
+    assert foreseen.name == refused.name and foreseen.limit == refused.limit
+    assert abs(foreseen.retry_after - refused.retry_after) < 1.0
+
+    too_big = workspace_quota(workspace_id=9, tokens_per_day=90, tokens=91)
+    assert (await limiter.peek(too_big)).retry_after is None  # larger than the limit itself
