@@ -6,6 +6,7 @@ added by hand, and prices it overrode, are never touched by a sync.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,7 +14,8 @@ from asgiref.sync import async_to_sync
 from django.db import transaction
 from django.utils import timezone
 
-from providers.adapters.base import ModelInfo, UpstreamError
+from providers.adapters import errors
+from providers.adapters.base import ModelInfo, Target, UpstreamError
 from providers.adapters.registry import adapter_for, target_for
 from providers.models import ModelSource, Provider, ProviderModel
 from providers.pricing import facts_for
@@ -40,12 +42,27 @@ class SyncResult:
     listed: int
 
 
-def sync_models(provider: Provider) -> SyncResult:
+def sync_models(provider: Provider, *, time_limit_s: float | None = None) -> SyncResult:
     """List the provider's models and merge them into the catalog. Raises UpstreamError."""
 
-    adapter = adapter_for(provider.kind)
-    listed = async_to_sync(adapter.list_models)(target_for(provider))
+    listed = async_to_sync(models_list)(target_for(provider), time_limit_s=time_limit_s)
     return catalog_merge(provider, listed)
+
+
+async def models_list(target: Target, *, time_limit_s: float | None = None) -> list[ModelInfo]:
+    """The endpoint's model list, within ``time_limit_s`` when given (a page waits for it).
+
+    A provider may quote the key it refused in its error; the message never carries it on."""
+    try:
+        async with asyncio.timeout(time_limit_s):
+            return await adapter_for(target.kind).list_models(target)
+    except TimeoutError:
+        raise errors.timed_out("model list") from None
+    except UpstreamError as error:
+        if target.api_key and target.api_key in error.message:
+            error.message = error.message.replace(target.api_key, "[key]")
+            error.args = (error.message,)
+        raise
 
 
 MAX_NAME = ProviderModel._meta.get_field("name").max_length or 200

@@ -10,6 +10,11 @@ urlpatterns = [
     path(f"{WS}/providers/", views.ProviderListView.as_view(), name="provider-list"),
     path(f"{WS}/providers/new/", views.ProviderCreateView.as_view(), name="provider-create"),
     path(
+        f"{WS}/providers/test-connection/",
+        views.ProviderConnectionTestView.as_view(),
+        name="provider-test-connection",
+    ),
+    path(
         f"{WS}/providers/<int:provider_id>/",
         views.ProviderDetailView.as_view(),
         name="provider-detail",

@@ -13,16 +13,25 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from providers import selectors, services
 from providers.adapters.base import UpstreamError
-from providers.forms import CredentialCreateForm, CredentialEditForm, ProviderForm
+from providers.forms import (
+    ConnectionTestForm,
+    CredentialCreateForm,
+    CredentialEditForm,
+    ProviderCreateForm,
+    ProviderForm,
+)
 from providers.models import Credential, Provider
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView, form_add_service_errors
 
 MANAGE = {"GET": Permission.MANAGE_PROVIDERS, "POST": Permission.MANAGE_PROVIDERS}
+# The first sync runs while the user waits for the page after Add provider.
+FIRST_SYNC_TIME_LIMIT_S = 10.0
 
 
 class _ProviderPage(WorkspacePageView):
@@ -54,14 +63,17 @@ class ProviderDetailView(_ProviderPage):
 
 
 class ProviderCreateView(_ProviderPage):
+    """Add a provider (with its key, if typed), then list its models at once. A failed first
+    sync keeps the provider and says why; the detail page's Sync models retries it."""
+
     template_name = "providers/provider_form.html"
     permissions = MANAGE
 
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        return self.render_page({"form": ProviderForm(workspace=self.actor.workspace)})
+        return self.render_page({"form": ProviderCreateForm(workspace=self.actor.workspace)})
 
     def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        form = ProviderForm(request.POST, workspace=self.actor.workspace)
+        form = ProviderCreateForm(request.POST, workspace=self.actor.workspace)
         if form.is_valid():
             try:
                 provider = services.provider_create(actor=self.actor, **form.cleaned_data)
@@ -69,10 +81,27 @@ class ProviderCreateView(_ProviderPage):
                 form_add_service_errors(form, error)
             else:
                 messages.success(request, f"Provider “{provider.name}” added.")
+                self.first_sync(provider)
                 return redirect(
                     "provider-detail", workspace_slug=workspace_slug, provider_id=provider.pk
                 )
         return self.render_page({"form": form}, status=400)
+
+    def first_sync(self, provider: Provider) -> None:
+        try:
+            result = services.provider_sync_models(
+                actor=self.actor, provider=provider, time_limit_s=FIRST_SYNC_TIME_LIMIT_S
+            )
+        except UpstreamError as error:
+            messages.warning(
+                self.request,
+                f"Its models could not be listed: {error.message.rstrip('.')}. Check the URL and key "
+                "(Edit), then press Sync models to try again.",
+            )
+        else:
+            messages.success(
+                self.request, f"{result.listed} model{pluralize(result.listed)} synced."
+            )
 
 
 class ProviderEditView(_ProviderPage):
@@ -123,6 +152,32 @@ class ProviderSyncView(_ProviderPage):
                 f"{result.listed} models listed: {result.added} new, {result.updated} updated.",
             )
         return redirect("provider-detail", workspace_slug, provider_id)
+
+
+class ProviderConnectionTestView(_ProviderPage):
+    """POST the add or edit form here to list the endpoint's models without saving anything.
+
+    Answers an htmx fragment (a full page without JavaScript) that says "Connected: N models"
+    or why not; the typed key is used for that one request and never rendered back."""
+
+    template_name = "providers/connection_test.html"
+    permissions = {"POST": Permission.MANAGE_PROVIDERS}
+
+    def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
+        form = ConnectionTestForm(request.POST, workspace=self.actor.workspace)
+        report: services.ConnectionReport | None = None
+        problems: list[str] = []
+        if form.is_valid():
+            try:
+                report = services.provider_connection_test(actor=self.actor, **form.cleaned_data)
+            except ValidationError as error:
+                problems = error.messages
+        else:
+            problems = [str(message) for errors in form.errors.values() for message in errors]
+        context = {"report": report, "problems": problems}
+        if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
+            return self.render_page(context, template_name="providers/_connection_result.html")
+        return self.render_page(context)
 
 
 class ProviderDeleteView(_ProviderPage):

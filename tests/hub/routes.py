@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from django.db.models import Model
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from hub.prompts.models import PromptTemplate, PromptVersion
 from hub.workbench.models import Conversation, PlaygroundRun
@@ -62,6 +62,12 @@ def all_routes() -> Iterator[tuple[str, URLPattern]]:
                 yield route, entry
 
     return walk(get_resolver().url_patterns, "/")
+
+
+def is_fragment(url: str) -> bool:
+    """Whether ``url`` answers a piece of another page (its view says ``fragment = True``)."""
+    view_class = getattr(resolve(url).func, "view_class", None)
+    return bool(getattr(view_class, "fragment", False))
 
 
 def kwargs_of(route: str) -> list[str]:

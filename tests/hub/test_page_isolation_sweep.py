@@ -12,6 +12,7 @@ from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests import factories
 from tests.hub.routes import (
     OBJECT_KWARGS,
+    is_fragment,
     kwargs_of,
     object_routes,
     url_for,
@@ -141,8 +142,13 @@ def test_every_page_renders_for_an_owner_with_its_own_ids(workspace_a, signed_in
         response = client.get(url)
         # POST-only actions (revoke, remove, change role) answer GET with 405.
         assert response.status_code in (200, 405), (url, response.status_code)
-        # Downloads (exports) answer 200 too, with a file instead of a page.
+        # Downloads (exports) answer 200 too, with a file instead of a page; fragments (htmx
+        # pieces of another page, which say so on their view) answer a piece of HTML.
         if response.status_code == 200 and not response.has_header("Content-Disposition"):
+            if is_fragment(url):
+                assert response.content.strip().startswith(b"<"), url
+                assert b"<html" not in response.content, url
+                continue
             assert b'href="/static/css/hub.css"' in response.content, url
             rendered += 1
     assert rendered >= 12

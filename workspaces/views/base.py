@@ -35,6 +35,7 @@ class WorkspacePageView(View):
     object_kwarg: ClassVar[str | None] = None
     nav: ClassVar[str] = ""
     template_name: ClassVar[str] = ""
+    fragment: ClassVar[bool] = False  # a piece of another page (htmx), not a page of its own
 
     actor: Actor
     object: Any = None
