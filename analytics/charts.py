@@ -6,9 +6,10 @@ the rows come from analytics.selectors, already grouped by the database.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 
@@ -24,6 +25,7 @@ STATUS_COLOURS = {
     UsageStatus.ERROR: "#dc2626",
     UsageStatus.CANCELLED: "#9ca3af",
 }
+HOUR_S = 3600
 NO_PROVIDER = "(none)"  # calls refused before any provider was tried
 
 
@@ -70,10 +72,26 @@ def calls_per_hour_chart(rows: Iterable[HourCalls]) -> str:
             )
         )
     _layout(figure, y_title="calls", x_format="%b %-d %H:00")
-    # Hour labels even when every call falls in one hour (plotly would label sub-second
-    # ticks around a single bar); at most a dozen, so a week stays readable.
-    figure.update_layout(xaxis={"tickformat": "%b %-d %H:00", "nticks": 12})
+    figure.update_layout(
+        xaxis=hour_ticks([hour for counts in by_status.values() for hour in counts])
+    )
     return figure_html(figure)
+
+
+def hour_ticks(hours: list[datetime], most: int = 12) -> dict[str, object]:
+    """Ticks on whole hours, at most ``most`` of them, and half an hour of room either side:
+    plotly alone labels one bar with a tick every few minutes, all reading the same hour."""
+    if not hours:
+        return {}
+    first, last = min(hours), max(hours)
+    span_hours = int((last - first).total_seconds() // HOUR_S) + 1
+    step = max(1, math.ceil(span_hours / most))
+    return {
+        "tickformat": "%b %-d %H:00",
+        "tick0": first,
+        "dtick": step * HOUR_S * 1000,
+        "range": [first - timedelta(minutes=30), last + timedelta(minutes=30)],
+    }
 
 
 def _layout(figure: go.Figure, *, y_title: str, x_format: str) -> None:

@@ -71,11 +71,12 @@ def usage_summary(records: QuerySet[UsageRecord]) -> dict[str, Any]:
     errors = records.filter(status=UsageStatus.ERROR).count() if calls else 0
     summary["errors"] = errors
     summary["error_rate"] = errors / calls if calls else None
-    summary["p50_latency_ms"] = _median_latency(records, calls)
+    summary["p50_latency_ms"] = median_latency(records, calls)
     return summary
 
 
-def _median_latency(records: QuerySet[UsageRecord], count: int) -> float | None:
+def median_latency(records: QuerySet[UsageRecord], count: int) -> float | None:
+    """The middle latency of ``count`` records (the mean of the two middle ones if even)."""
     if not count:
         return None
     low, high = (count - 1) // 2, count // 2

@@ -11,6 +11,16 @@ from typing import Any, Literal
 
 import pytest
 
+LAPTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# The four ways the interface must work: ``@pytest.mark.parametrize("view", VIEWS)``, then
+# ``chromium_page(**VIEWS[view][0], color_scheme=VIEWS[view][1])``.
+VIEWS: dict[str, tuple[dict[str, int], Literal["light", "dark"]]] = {
+    "laptop-light": (LAPTOP, "light"),
+    "laptop-dark": (LAPTOP, "dark"),
+    "phone-light": (PHONE, "light"),
+    "phone-dark": (PHONE, "dark"),
+}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Chromium logs a refused inline script as a console error; this catches every other kind
 # of Content-Security-Policy violation as one too, with where it happened.

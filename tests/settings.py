@@ -7,7 +7,10 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-_TEST_DATA = Path(__file__).resolve().parent.parent / "var" / "test"
+# HUB_TEST_DATA lets two runs of the suite on one checkout keep their databases apart.
+_TEST_DATA = Path(
+    os.environ.get("HUB_TEST_DATA") or Path(__file__).resolve().parent.parent / "var" / "test"
+)
 
 
 def _redis_of_this_worker(url: str, worker: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from hub.workbench.models import (
+    ChatSettings,
     Conversation,
     ImportedConversation,
     Message,
@@ -18,10 +19,15 @@ from hub.workbench.models import (
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["title", "workspace", "user", "model", "updated_at"]
+    list_display = ["title", "workspace", "user", "model", "pinned_at", "updated_at"]
     list_filter = ["workspace"]
     search_fields = ["title", "user__username"]
     raw_id_fields = ["active_leaf"]
+
+
+@admin.register(ChatSettings)
+class ChatSettingsAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "title_model"]
 
 
 @admin.register(Message)

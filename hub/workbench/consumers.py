@@ -10,6 +10,7 @@ or re-attaches to; there are no broadcast groups. Errors are JSON events with a 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from typing import Any, ClassVar
@@ -21,6 +22,7 @@ from django.http import Http404
 
 from analytics.models import UsageSource
 from hub.workbench import chat_turns, playground_runs
+from hub.workbench.chat_titles import conversation_title_write
 from hub.workbench.generation import Event, generations
 from hub.workbench.persistence import MessageSink, SlotSink
 from hub.workbench.results import NAMING_FIELDS
@@ -175,6 +177,9 @@ class ChatConsumer(WorkbenchConsumer):
             source=UsageSource.CHAT,
             sink=MessageSink(turn.answer_id),
             subscriber=self.deliver,
+            follow_up=functools.partial(
+                conversation_title_write, actor=actor, conversation_id=turn.conversation["id"]
+            ),
         )
 
     async def stop(self, actor: Actor, content: dict[str, Any]) -> None:

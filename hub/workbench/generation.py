@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 Subscriber = Callable[[Event], None]  # must not block: it queues the event for its socket
+FollowUp = Callable[[], Awaitable[Event | None]]  # work after a complete answer (a chat title)
 PERSIST_EVERY_S = 1.0  # how often a streaming answer's text is saved on the way
 HEARTBEAT_EVERY_S = 5.0  # at most this long without a write that refreshes the heartbeat
 
@@ -80,6 +81,7 @@ class Generation:
     beat_at: float | None = None  # perf_counter of the last write that refreshed the heartbeat
     keeping_alive: asyncio.Task[None] | None = None
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    follow_up: FollowUp | None = None
 
     @property
     def text(self) -> str:
@@ -140,8 +142,11 @@ class Generations:
         source: str,
         sink: Sink,
         subscriber: Subscriber | None,
+        follow_up: FollowUp | None = None,
     ) -> Generation:
-        generation = Generation(key=key, user_id=actor.user.pk, sink=sink)
+        """Runs the call in a task; ``follow_up`` runs after a complete answer is saved, and
+        the event it returns goes to the same subscribers."""
+        generation = Generation(key=key, user_id=actor.user.pk, sink=sink, follow_up=follow_up)
         if subscriber is not None:
             generation.subscribers.append(subscriber)
         self._running[key] = generation
@@ -269,6 +274,14 @@ class Generations:
                 "metrics": outcome.result.to_json(),
             }
         )
+        if generation.follow_up is not None and outcome.status == "complete":
+            try:
+                event = await generation.follow_up()
+            except Exception:
+                logger.exception("workbench generation %s: follow-up failed", generation.key)
+            else:
+                if event is not None:
+                    generation.emit(event)
 
 
 async def _keep_alive(generation: Generation) -> None:

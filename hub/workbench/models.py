@@ -44,19 +44,45 @@ class Conversation(models.Model):
         "workbench.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     total_cost_usd = models.DecimalField(max_digits=16, decimal_places=8, default=0)
+    pinned_at = models.DateTimeField(
+        null=True, blank=True, help_text="Pinned chats head the list, newest pin first."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WorkspaceScopedManager()
 
     class Meta:
-        ordering = ["-updated_at", "-id"]
+        ordering = [models.F("pinned_at").desc(nulls_last=True), "-updated_at", "-id"]
         indexes = [
             models.Index(fields=["workspace", "user", "-updated_at"], name="conversation_list")
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChatSettings(models.Model):
+    """A workspace's chat settings; a workspace without a row has the defaults."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="chat_settings"
+    )
+    title_model = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Model or alias that names a new chat after its first answer; "
+        "empty: the chat is named after its first words.",
+    )
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        verbose_name = "chat settings"
+        verbose_name_plural = "chat settings"
+
+    def __str__(self) -> str:
+        return f"Chat settings of {self.workspace}"
 
 
 class MessageRole(models.TextChoices):

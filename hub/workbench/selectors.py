@@ -3,13 +3,22 @@ another member's conversation is as unknown as another workspace's."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from hub.workbench.models import Conversation, Message, PlaygroundRun, PlaygroundSlot
+from hub.workbench.models import (
+    ChatSettings,
+    Conversation,
+    Message,
+    PlaygroundRun,
+    PlaygroundSlot,
+    VoteKind,
+)
 from hub.workbench.results import NAMING_FIELDS, GenerationResult
 from workspaces.access import Actor
+from workspaces.models import Workspace
 
 
 def conversation_list(*, actor: Actor, search: str = "") -> QuerySet[Conversation]:
@@ -22,6 +31,13 @@ def conversation_list(*, actor: Actor, search: str = "") -> QuerySet[Conversatio
         matching = Message.objects.filter(content__icontains=search).values("conversation_id")
         conversations = conversations.filter(Q(title__icontains=search) | Q(pk__in=matching))
     return conversations
+
+
+def chat_settings_for(*, workspace: Workspace) -> ChatSettings:
+    """The workspace's chat settings; unsaved defaults when it has none."""
+    return ChatSettings.objects.filter(workspace=workspace).first() or ChatSettings(
+        workspace=workspace
+    )
 
 
 def conversation_get(*, actor: Actor, conversation_id: int) -> Conversation:
@@ -74,6 +90,31 @@ def conversation_json(conversation: Conversation) -> dict[str, Any]:
 
 def playground_run_list(*, actor: Actor) -> QuerySet[PlaygroundRun]:
     return PlaygroundRun.objects.for_workspace(actor.workspace).filter(user_id=actor.user.pk)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A line of the comparison history: the run, its models and how the vote went."""
+
+    run: PlaygroundRun
+    models: list[str]  # empty for a blind run not voted on yet: the names stay hidden
+    outcome: str  # "winner", "tie", "both_bad" or "" (no vote)
+    winners: list[str]
+
+
+def playground_run_history(*, actor: Actor, limit: int = 20) -> list[RunSummary]:
+    runs = playground_run_list(actor=actor).prefetch_related("slots", "vote__winners")[:limit]
+    history = []
+    for run in runs:
+        vote = getattr(run, "vote", None)
+        models = [slot.model for slot in run.slots.all()] if run.revealed else []
+        if vote is None:
+            history.append(RunSummary(run, models, "", []))
+            continue
+        winners = [slot.model for slot in vote.winners.all()]
+        outcome = vote.kind if vote.kind in (VoteKind.TIE, VoteKind.BOTH_BAD) else "winner"
+        history.append(RunSummary(run, models, outcome, winners))
+    return history
 
 
 def playground_run_get(*, actor: Actor, run_id: int) -> PlaygroundRun:

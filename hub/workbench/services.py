@@ -10,8 +10,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from hub.workbench.models import (
+    ChatSettings,
     Conversation,
     GenerationStatus,
     Message,
@@ -25,6 +27,7 @@ from hub.workbench.results import GenerationResult
 from hub.workbench.selectors import message_path
 from routing.pipeline.validation import PARAMETER_RANGES, parameter_problem
 from workspaces.access import Actor
+from workspaces.models import Workspace
 
 MAX_CONTENT = 100_000
 MIN_SLOTS, MAX_SLOTS = 2, 8
@@ -66,9 +69,9 @@ def text_clean(value: Any, *, field: str, required: bool = True) -> str:
     return text
 
 
-def model_clean(value: Any) -> str:
+def model_clean(value: Any, *, required: bool = True) -> str:
     model = value.strip() if isinstance(value, str) else ""
-    if not model or len(model) > 300:
+    if (required and not model) or len(model) > 300:
         raise ValidationError("Pick a model.")
     return model
 
@@ -113,6 +116,20 @@ def conversation_rename(*, conversation: Conversation, title: str) -> Conversati
     return conversation
 
 
+def conversation_pin(*, conversation: Conversation, pinned: bool) -> Conversation:
+    """Pinned chats head the list; pinning again moves a chat to the top of the pins."""
+    conversation.pinned_at = timezone.now() if pinned else None
+    conversation.save(update_fields=["pinned_at"])
+    return conversation
+
+
+def chat_settings_update(*, workspace: Workspace, title_model: str) -> ChatSettings:
+    settings, _ = ChatSettings.objects.update_or_create(
+        workspace=workspace, defaults={"title_model": model_clean(title_model, required=False)}
+    )
+    return settings
+
+
 def conversation_delete(*, conversation: Conversation) -> None:
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(active_leaf=None)
@@ -145,7 +162,7 @@ def turn_start(
         conversation=conversation, parent=parent, role=MessageRole.USER, content=content
     )
     if conversation.title == Conversation._meta.get_field("title").default:
-        conversation.title = _title_from(content)
+        conversation.title = title_from_words(content)
         conversation.save(update_fields=["title", "updated_at"])
     return user_message, answer_start(conversation=conversation, prompt=user_message, model=model)
 
@@ -219,7 +236,8 @@ def _message_copy(
     return Message.objects.create(conversation=conversation, parent=parent, **fields)
 
 
-def _title_from(content: str) -> str:
+def title_from_words(content: str) -> str:
+    """A chat's first title, before (or without) a model's: its first words."""
     line = " ".join(content.split())
     return (line[: TITLE_LENGTH - 1] + "…") if len(line) > TITLE_LENGTH else (line or "New chat")
 
@@ -318,7 +336,7 @@ def conversation_from_slot(*, actor: Actor, slot: PlaygroundSlot) -> Conversatio
     conversation = conversation_create(
         actor=actor, model=slot.model, system_prompt=run.system_prompt, params=slot.params
     )
-    conversation.title = _title_from(run.prompt)
+    conversation.title = title_from_words(run.prompt)
     parent: Message | None = None
     for turn in [*run.history, {"role": "user", "content": run.prompt}]:
         parent = Message.objects.create(

@@ -11,11 +11,17 @@ RUN = f"{WS}/playground/<int:playground_run_id>"
 
 urlpatterns = [
     path(f"{WS}/chat/", views.ChatView.as_view(), name="workbench-chat"),
+    path(f"{WS}/chat/settings/", views.ChatSettingsView.as_view(), name="workbench-chat-settings"),
     path(f"{CONVERSATION}/", views.ConversationView.as_view(), name="workbench-conversation"),
     path(
         f"{CONVERSATION}/rename/",
         views.ConversationRenameView.as_view(),
         name="workbench-conversation-rename",
+    ),
+    path(
+        f"{CONVERSATION}/pin/",
+        views.ConversationPinView.as_view(),
+        name="workbench-conversation-pin",
     ),
     path(
         f"{CONVERSATION}/delete/",

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from hub.workbench import interruptions, selectors, services
+from hub.workbench.conversation_list import conversation_groups
 from hub.workbench.generation import generations
 from hub.workbench.model_choices import default_model, model_choices
 from hub.workbench.models import Conversation, PlaygroundRun
@@ -35,11 +36,11 @@ class ChatView(WorkspacePageView):
 
     def context(self, conversation: Conversation | None) -> dict[str, Any]:
         search = self.request.GET.get("q", "")[:200]
+        listed = selectors.conversation_list(actor=self.actor, search=search)[:LIST_LENGTH]
         return {
-            "conversations": selectors.conversation_list(actor=self.actor, search=search)[
-                :LIST_LENGTH
-            ],
+            "groups": conversation_groups(listed, search=search),
             "search": search,
+            "can_set_titles": self.actor.can(Permission.MANAGE_PROVIDERS),
             "conversation": conversation,
             "conversation_data": selectors.conversation_json(conversation)
             if conversation
@@ -77,6 +78,43 @@ class ConversationRenameView(ConversationPageView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("workbench-conversation", workspace_slug, self.object.pk)
+
+
+class ConversationPinView(ConversationPageView):
+    """Pin (``pinned=1``) or unpin a chat; back to where the form was."""
+
+    permissions = {"POST": Permission.VIEW}
+
+    def post(self, request: HttpRequest, workspace_slug: str, conversation_id: int) -> HttpResponse:
+        services.conversation_pin(
+            conversation=self.object, pinned=request.POST.get("pinned") == "1"
+        )
+        return redirect("workbench-conversation", workspace_slug, self.object.pk)
+
+
+class ChatSettingsView(WorkspacePageView):
+    """Which model names new chats; admins set it for the whole workspace."""
+
+    nav = "chat"
+    template_name = "workbench/chat_settings.html"
+    permissions = {"GET": Permission.MANAGE_PROVIDERS, "POST": Permission.MANAGE_PROVIDERS}
+
+    def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
+        current = selectors.chat_settings_for(workspace=self.actor.workspace)
+        return self.render_page(self.settings_context(current.title_model))
+
+    def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
+        title_model = request.POST.get("title_model", "")
+        try:
+            services.chat_settings_update(workspace=self.actor.workspace, title_model=title_model)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render_page(self.settings_context(title_model), status=400)
+        messages.success(request, "Chat settings saved.")
+        return redirect("workbench-chat-settings", workspace_slug)
+
+    def settings_context(self, title_model: str) -> dict[str, Any]:
+        return {"models": model_choices(actor=self.actor), "default_model": title_model}
 
 
 class ConversationDeleteView(ConversationPageView):
@@ -135,7 +173,7 @@ class PlaygroundView(WorkspacePageView):
             "preload": preload,
             "run": run,
             "run_data": selectors.playground_run_json(run) if run else None,
-            "runs": selectors.playground_run_list(actor=self.actor)[:20],
+            "runs": selectors.playground_run_history(actor=self.actor),
             **_models(self.actor),
             "min_slots": services.MIN_SLOTS,
             "max_slots": services.MAX_SLOTS,

@@ -65,29 +65,12 @@
     return box;
   }
 
-  function metaText(message) {
-    if (message.role !== "assistant") return "";
-    const parts = [];
-    const answered = message.answered_by || "";
-    if (answered && answered !== message.model) parts.push(`${message.model} → ${answered}`);
-    else parts.push(message.model || answered);
-    if (message.status === "streaming") {
-      parts.push(`${message.output_tokens ?? 0} tokens so far`);
-    } else {
-      parts.push(`${message.input_tokens} in · ${message.output_tokens} out`);
-    }
-    parts.push(format.cost(message.cost_usd));
-    if (message.status !== "streaming") parts.push(format.ms(message.latency_ms));
-    if (message.ttft_ms !== null && message.ttft_ms !== undefined) parts.push(`TTFT ${format.ms(message.ttft_ms)}`);
-    return parts.filter(Boolean).join(" · ");
-  }
-
   function fillBody(node, message) {
     const body = node.querySelector(".msg-body");
     body.replaceChildren(render(message.content));
     if (message.status === "streaming") appendCursor(body);
     const meta = node.querySelector(".msg-meta-text");
-    if (meta) meta.textContent = metaText(message);
+    if (meta) meta.textContent = window.HubMessageMeta(message);
     const badge = node.querySelector(".msg-status");
     if (badge) {
       badge.hidden = message.status === "complete";
@@ -142,8 +125,15 @@
       footer.append(text, Object.assign(badge, { className: "badge msg-status" }));
       node.append(footer);
     }
-    if (state.editing === message.id) node.append(editor(message));
     fillBody(node, message);
+    if (state.editing === message.id) {
+      // The editor takes the message's place: the old text is not shown twice.
+      node.classList.add("is-editing");
+      body.after(window.HubMessageEditor(message, {
+        onSave: (content) => { state.editing = null; send("send", { content, parent_id: message.parent_id }); },
+        onCancel: () => { state.editing = null; renderThread(); },
+      }));
+    }
     showSaved(node, message);
     return node;
   }
@@ -160,26 +150,6 @@
     node.append(note);
   }
 
-  function editor(message) {
-    const form = document.createElement("form");
-    form.className = "msg-editor";
-    const area = document.createElement("textarea");
-    area.value = message.content;
-    area.rows = 3;
-    area.setAttribute("aria-label", "Edited message");
-    const save = button("Save & send", () => {}, { className: "btn btn-primary btn-sm" });
-    save.type = "submit";
-    form.append(area, save, button("Cancel", () => { state.editing = null; renderThread(); }));
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (!area.value.trim()) return;
-      state.editing = null;
-      send("send", { content: area.value, parent_id: message.parent_id });
-    });
-    setTimeout(() => area.focus());
-    return form;
-  }
-
   function nearBottom() {
     const { thread } = els;
     return thread.scrollHeight - thread.scrollTop - thread.clientHeight < 80;
@@ -188,6 +158,7 @@
   function renderThread() {
     const follow = nearBottom();
     els.thread.replaceChildren(...tree.branch().map(messageNode));
+    els.thread.querySelectorAll(".msg:not(.is-editing)").forEach((node) => window.HubFold.fold(node, Number(node.dataset.id)));
     if (follow) els.thread.scrollTop = els.thread.scrollHeight;
     renderControls();
   }
@@ -205,8 +176,15 @@
     const busy = state.streaming.size > 0;
     if (els.send) els.send.disabled = busy || !state.canGenerate;
     if (els.stop) els.stop.hidden = !busy;
-    const total = state.conversation ? state.conversation.total_cost_usd : 0;
+    renderTotal();
+  }
+
+  function renderTotal() {
+    // Answers still streaming count with their running cost, so the total moves with them.
+    let total = Number(state.conversation?.total_cost_usd ?? 0);
+    for (const id of state.streaming.values()) total += Number(tree.messages.get(id)?.cost_usd ?? 0);
     els.total.textContent = format.cost(total);
+    els.total.parentElement.classList.toggle("is-live", state.streaming.size > 0);
   }
 
   function say(text, kind = "error") {
@@ -269,14 +247,7 @@
     els.title.textContent = conversation.title;
     els.compare.href = `${app.dataset.playgroundUrl}?conversation=${conversation.id}`;
     els.compare.hidden = false;
-    els.list.querySelector(".conversation-empty")?.remove();
-    els.list.querySelector(".is-current")?.classList.remove("is-current");
-    const item = document.createElement("li");
-    item.className = "is-current";
-    const link = Object.assign(document.createElement("a"), { href: url, className: "conversation-link" });
-    link.textContent = conversation.title;
-    item.append(link);
-    els.list.prepend(item);
+    window.HubChatList.add(els.list, { url, title: conversation.title });
   }
 
   function messageFor(key) {
@@ -321,6 +292,7 @@
       message.ttft_ms = event.ttft_ms;
       if (event.cost_usd) message.cost_usd = event.cost_usd;
       refresh(message.id);
+      renderTotal();
     },
     done(event) {
       const message = messageFor(event.key);
@@ -347,6 +319,14 @@
         if (saved.status === "error") say(saved.error);
       }
       renderThread();
+    },
+    title(event) {
+      if (state.conversation?.id !== event.conversation_id) return;
+      state.conversation.title = event.title;
+      state.conversation.total_cost_usd = event.total_cost_usd;
+      els.title.textContent = event.title;
+      window.HubChatList.retitle(els.list, event.title);
+      renderTotal();
     },
     selected(event) {
       tree.leaf = event.leaf_id;
@@ -402,8 +382,16 @@
     els.system.value = state.conversation.system_prompt;
     els.temperature.value = state.conversation.params.temperature ?? "";
     els.maxTokens.value = state.conversation.params.max_tokens ?? "";
-    renderThread();
-    els.thread.scrollTop = els.thread.scrollHeight;
+    const found = window.HubFound.target();
+    if (found && tree.messages.has(found.id)) {
+      tree.leaf = tree.newestLeafUnder(found.id);
+      window.HubFold.unfold(found.id);
+      renderThread();
+      window.HubFound.reveal(els.thread.querySelector(`[data-id="${found.id}"]`), found.query);
+    } else {
+      renderThread();
+      els.thread.scrollTop = els.thread.scrollHeight;
+    }
   }
   renderControls();
 })();

@@ -73,7 +73,7 @@
           option.setAttribute("aria-selected", String(source.selected));
           if (source.dataset.available === "false") option.classList.add("is-unavailable");
           option.append(
-            el("span", "model-picker-name", source.value),
+            el("span", "model-picker-name", source.value || source.textContent),
             el("span", "model-picker-meta", source.dataset.meta || ""),
             el("span", `badge model-picker-health health-${(source.dataset.health || "unknown").replace(/\s+/g, "-")}`, source.dataset.health || "unknown"),
           );

@@ -98,7 +98,9 @@
     view.cancel.addEventListener("click", () => socket.send({ type: "cancel", slot_id: view.data.id }));
     view.continue = Object.assign(document.createElement("button"), { type: "button", className: "btn btn-sm", textContent: "Continue in chat", hidden: true });
     view.continue.addEventListener("click", () => continueInChat(view));
-    footer.append(...Object.values(view.numbers), view.badge, view.cancel, view.continue);
+    const numbers = Object.assign(document.createElement("span"), { className: "pg-numbers" });
+    numbers.append(...Object.values(view.numbers));
+    footer.append(numbers, view.badge, view.cancel, view.continue);
     root.append(header, view.output, footer);
     view.root = root;
     return view;

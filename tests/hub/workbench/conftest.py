@@ -17,6 +17,7 @@ from analytics.recorder import usage_recorder
 from routing.models import ModelAlias
 from routing.signals import pipeline_caches_clear
 from tests import factories
+from tests.hub.workbench.browser_lab import console_errors, greeting, lab, page  # noqa: F401  (fixtures of the browser tests)
 from tests.live_hub import wire_provider
 from workspaces.models import Workspace
 
@@ -91,7 +92,11 @@ def socket_for() -> Callable[..., Any]:
 
     @asynccontextmanager
     async def connect(
-        user, workspace: Workspace, page: str = "chat", *, expect_accept: bool = True
+        user,
+        workspace: Workspace,
+        page: str = "chat",  # noqa: F811  (the page of the socket, not the fixture)
+        *,
+        expect_accept: bool = True,
     ) -> AsyncIterator[WebsocketCommunicator]:
         from hub.asgi import application
 

@@ -25,56 +25,19 @@ import pytest
 from django.db import connection
 
 from analytics.recorder import usage_recorder
-from hub.prompts.models import PromptTemplate
 from hub.workbench.interruptions import INTERRUPTED_ERROR
 from hub.workbench.models import Message, PlaygroundRun
 from hub.workbench.persistence import message_heartbeat
-from providers.models import ProviderModel
-from routing.models import ModelAlias
-from routing.signals import pipeline_caches_clear
-from tests import factories
 from tests.axe import axe_violations
-from tests.browser import chromium_page
-from tests.hub.prompts.factories import make_prompt
+from tests.hub.workbench.browser_lab import SCREENSHOTS, answer_done, sign_in
 from tests.hub.workbench.rows import (
     conversation_make,
     playground_run_make,
     slot_streaming,
     streaming_answer,
 )
-from tests.live_hub import PRICES, wire_provider
-from tests.simulated import ROOT
 
-SCREENSHOTS = ROOT / "var" / "screenshots"
 TOKEN_INTERVAL_MS = 50  # the simulator's --tokens-per-second 20
-
-MEASURE = """
-window.__wb = { arrivals: {}, shown: {} };
-const NativeSocket = window.WebSocket;
-window.WebSocket = class extends NativeSocket {
-  constructor(...args) {
-    super(...args);
-    // Registered before the page's own listener, so it sees each message first.
-    this.addEventListener("message", (event) => {
-      const t = performance.now();
-      let data;
-      try { data = JSON.parse(event.data); } catch { return; }
-      if (data.type === "token") window.__wb.arrivals[`${data.key}#${data.n}`] = { t, at: data.at };
-    });
-  }
-};
-new MutationObserver((records) => {
-  const t = performance.now();
-  for (const record of records) {
-    const key = record.target.dataset?.key;
-    const count = Number(record.target.dataset?.pieces || 0);
-    if (!key) continue;
-    for (let n = 0; n < count; n += 1) {
-      if (!(`${key}#${n}` in window.__wb.shown)) window.__wb.shown[`${key}#${n}`] = t;
-    }
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-pieces", "data-key"] });
-"""
 
 
 MARKDOWN_SAFETY = r"""() => {
@@ -98,40 +61,6 @@ MARKDOWN_SAFETY = r"""() => {
 MEASURED = "() => ({ ...window.__wb, origin: performance.timeOrigin })"
 UNTRUNCATED_NAMES = """() => [...document.querySelectorAll(".pg-slot .model-picker-name")]
   .every((name) => name.scrollWidth <= name.clientWidth)"""
-
-
-@pytest.fixture
-def lab(transactional_db, slow_simulator):
-    """Alice's workspace with two simulated providers and an alias, made before Playwright
-    starts (ORM calls inside its sync API would open connections nobody closes)."""
-    pipeline_caches_clear()
-    alice = factories.make_user("alice")
-    workspace = factories.make_workspace("Lab", owner=alice)
-    for slug in ("sim", "sim2"):
-        provider = wire_provider(workspace, slug=slug, base_url=slow_simulator.url)
-        ProviderModel.objects.create(
-            workspace=workspace, provider=provider, name="echo-large", **PRICES
-        )
-    ModelAlias.objects.create(workspace=workspace, name="fast", candidates=[{"model": "sim/echo"}])
-    yield workspace
-    deadline = time.monotonic() + 15
-    from hub.workbench.generation import generations
-
-    while generations.running_keys() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    usage_recorder.flush(timeout=10)
-
-
-@pytest.fixture
-def greeting(lab) -> PromptTemplate:
-    """A prompt with a variable and a system prompt, in the library of ``lab``."""
-    return make_prompt(
-        lab,
-        name="Greeting",
-        category="Demo",
-        body="Greet {{person}} kindly",
-        system_prompt="Be brief.",
-    )
 
 
 @pytest.fixture
@@ -162,21 +91,6 @@ def last_heartbeat_now(message_id: int) -> None:
     thread.join()
 
 
-@pytest.fixture
-def console_errors() -> list[str]:
-    """Errors the page logged; a test that causes one on purpose takes it out of the list."""
-    return []
-
-
-@pytest.fixture
-def page(console_errors):
-    with chromium_page(
-        width=1400, height=900, init_script=MEASURE, timeout_ms=20_000, errors=console_errors
-    ) as (page, _):
-        yield page
-    assert not console_errors, console_errors
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -187,18 +101,6 @@ def summary(values: list[float]) -> str:
         f"n={len(values)} p50={statistics.median(values):.1f} ms "
         f"p95={percentile(values, 0.95):.1f} ms max={max(values):.1f} ms"
     )
-
-
-def answer_done(page, nth: int = -1):
-    """The thread's answer (last by default) once it has stopped streaming."""
-    page.wait_for_function(
-        f"""() => {{
-            const all = document.querySelectorAll('#chat-thread .msg-assistant');
-            const one = all[{nth} < 0 ? all.length + {nth} : {nth}];
-            return one && !one.classList.contains('is-streaming') && one.querySelector('.msg-meta-text').textContent.includes('$');
-        }}"""
-    )
-    return page.locator("#chat-thread .msg-assistant").nth(nth)
 
 
 def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:
@@ -213,26 +115,6 @@ def token_counts_while_streaming(page, selector: str, until: int) -> list[int]:
             return seen
         time.sleep(0.02)
     raise AssertionError(f"{selector} stopped at {seen}")
-
-
-def sign_in(page, hub, slug: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{hub.url}/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/w/{slug}/")
-
-
-def prompt_insert(page, name: str, **values: str) -> None:
-    """Pick ``name`` in the open prompt dialog, fill in its variables and insert it."""
-    page.wait_for_selector("#prompt-dialog[open]")
-    page.locator(f"#prompt-dialog .picker-list button:has-text('{name}')").click()
-    page.wait_for_selector("#prompt-use-panel form[data-prompt-use]")
-    for variable, value in values.items():
-        page.fill(f"#prompt-use-panel [name='var-{variable}']", value)
-    page.click("#prompt-use-panel button:has-text('Insert')")
-    page.wait_for_selector("#prompt-dialog", state="hidden")
 
 
 def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, page):
@@ -366,81 +248,6 @@ def test_chat_branch_reload_fork_and_blind_comparison_of_four_models(hub, lab, p
     page.screenshot(path=str(SCREENSHOTS / "providers.png"), full_page=True)
 
     latencies_report(pages_measured)
-
-
-def test_a_prompt_inserted_with_its_variable_is_sent_in_chat_and_fills_the_playground(
-    hub,
-    lab,
-    greeting,
-    page,
-    console_errors,
-):
-    slug = lab.slug
-    sign_in(page, hub, slug)
-    page.goto(f"{hub.url}/w/{slug}/chat/")
-    page.select_option("#chat-model", "sim/echo")
-
-    # A value left out is named by the hub, on the form, and nothing is inserted.
-    page.click("#chat-insert-prompt")
-    page.wait_for_selector("#prompt-dialog[open] .picker-list >> text=Greeting")
-    page.locator("#prompt-dialog .picker-list button:has-text('Greeting')").click()
-    page.click("#prompt-use-panel button:has-text('Insert')")
-    error = page.wait_for_selector("#prompt-use-panel .form-errors")
-    assert error.inner_text() == "Fill in person."
-    assert page.locator("#prompt-use-panel .field.has-error [name='var-person']").count() == 1
-    assert [e for e in console_errors if "status of 400" not in e] == []  # Chromium logs the 400
-    console_errors.clear()
-    page.fill("#prompt-use-panel [name='var-person']", "Ada")
-    page.screenshot(path=str(SCREENSHOTS / "chat-insert-prompt.png"))
-    page.click("#prompt-use-panel button:has-text('Insert')")
-    page.wait_for_selector("#prompt-dialog", state="hidden")
-    assert page.input_value("#chat-input") == "Greet Ada kindly"
-    assert page.input_value("#chat-system-prompt") == "Be brief."
-    assert page.is_visible("#chat-system-prompt")
-    assert "Inserted “Greeting” (version 1) with its system prompt." in page.inner_text(
-        "#chat-status"
-    )
-
-    # Sent as any message: the simulator echoes the filled-in text back, token by token.
-    page.click("#chat-send")
-    page.wait_for_selector("#chat-thread .msg-assistant.is-streaming")
-    answer = answer_done(page)
-    assert answer.locator(".msg-body").inner_text() == "You said: Greet Ada kindly"
-    assert page.locator("#chat-thread .msg-user .msg-body").inner_text() == "Greet Ada kindly"
-
-    # The playground takes the same prompt into its shared prompt and system prompt.
-    page.click(".sidenav >> text=Playground")
-    page.click("#pg-insert-prompt")
-    prompt_insert(page, "Greeting", person="Grace")
-    assert page.input_value("#pg-prompt") == "Greet Grace kindly"
-    assert page.input_value("#pg-system-prompt") == "Be brief."
-
-
-def test_an_answer_saved_as_a_prompt_is_found_in_the_library(hub, lab, greeting, page):
-    slug = lab.slug
-    sign_in(page, hub, slug)
-    page.goto(f"{hub.url}/w/{slug}/chat/")
-    page.select_option("#chat-model", "sim/echo")
-    page.fill("#chat-input", "Summarise {{topic}} briefly")
-    page.keyboard.press("Enter")
-    answer = answer_done(page)
-    assert answer.locator(".msg-body").inner_text() == "You said: Summarise {{topic}} briefly"
-
-    answer.locator("button:has-text('Save as prompt')").click()
-    link = answer.locator(".msg-saved a")
-    link.wait_for()
-    name = link.inner_text()
-    assert name.endswith(" · Assistant"), name
-    assert answer.locator(".msg-saved").inner_text() == f"Saved as the prompt {name}."
-    link.click()
-    page.wait_for_url(f"**/w/{slug}/prompts/*/")
-    assert "You said: Summarise {{topic}} briefly" in page.inner_text("main")
-    assert page.locator("[name='var-topic']").count() == 1  # its {{topic}} became a variable
-
-    page.click(".sidenav >> text=Prompts")
-    page.wait_for_selector(f"td >> text={name}")
-    assert page.locator("td >> text=Greeting").count() == 1
-    page.screenshot(path=str(SCREENSHOTS / "prompts.png"), full_page=True)
 
 
 def test_an_answer_whose_server_died_turns_into_an_error_with_regenerate(

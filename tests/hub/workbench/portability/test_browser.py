@@ -8,6 +8,8 @@ import pytest
 
 from hub.workbench.models import Conversation
 from tests import factories
+from tests.axe import axe_violations
+from tests.browser import VIEWS, chromium_page
 from tests.hub.workbench.portability.helpers import FILES
 
 SHOTS = os.environ.get("HUB_TEST_SCREENSHOTS")  # a folder: save screenshots there
@@ -48,3 +50,46 @@ def test_upload_a_chatgpt_export_and_get_code_for_a_conversation(
     compile(python, "snippet", "exec")
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "code.png"), full_page=True)
+
+
+DROP = """async ([name, text]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], name, { type: "application/json" }));
+  const zone = document.querySelector(".drop-zone");
+  zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+  const over = zone.classList.contains("is-over");
+  zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  return over;
+}"""
+WATCH_PROGRESS = """() => {
+  const status = document.querySelector(".upload-progress [role=status]");
+  new MutationObserver(() => window.recordProgress(status.textContent))
+    .observe(status, { childList: true, characterData: true, subtree: true });
+}"""
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_large_export_dropped_on_the_form_shows_its_progress(live_server, importer, view):
+    user, workspace = importer
+    # Four megabytes of whitespace after the JSON: a large upload, still a valid export.
+    export = (FILES / "chatgpt_conversations.json").read_text() + " " * 4 * 1024 * 1024
+    size, scheme = VIEWS[view]
+    with chromium_page(**size, color_scheme=scheme) as (page, errors):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", factories.PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/w/**")
+        page.goto(f"{live_server.url}/w/{workspace.slug}/import/")
+        assert not axe_violations(page)
+        seen: list[str] = []
+        page.expose_function("recordProgress", lambda text: seen.append(text))
+        assert page.evaluate(DROP, ["conversations.json", export])  # highlighted while over
+        assert "conversations.json · 4.0 MB" in page.inner_text(".drop-zone-file")
+        page.evaluate(WATCH_PROGRESS)
+        page.click("button:has-text('Import')")
+        page.wait_for_selector("text=ChatGPT export imported")
+        assert page.locator(".import-summary li").count() == 2
+        assert "Uploading…" in seen[0] and "Processing…" in seen, seen
+        assert not axe_violations(page)
+        assert not errors, errors
