@@ -6,6 +6,7 @@ Sync functions, called from the consumer through ``database_sync_to_async``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ class Turn:
     messages: list[dict[str, Any]]
     answer_id: int
     body: dict[str, Any]
+    starts_conversation: bool = False  # the first exchange of a chat made by this request
 
 
 def id_from(payload: dict[str, Any], name: str) -> int:
@@ -43,6 +45,7 @@ def id_or_none(payload: dict[str, Any], name: str) -> int | None:
 def turn_send(*, actor: Actor, payload: dict[str, Any]) -> Turn:
     """A user message (new, or an edit: a sibling under the same parent) and its answer."""
     content = services.text_clean(payload.get("content"), field="The message")
+    starts = id_or_none(payload, "conversation_id") is None
     with transaction.atomic():
         conversation = _conversation_for(actor, payload)
         parent_id = id_or_none(payload, "parent_id")
@@ -54,7 +57,7 @@ def turn_send(*, actor: Actor, payload: dict[str, Any]) -> Turn:
         created = services.turn_start(
             conversation=conversation, parent=parent, content=content, model=conversation.model
         )
-    return _turn(conversation, list(created))
+    return dataclasses.replace(_turn(conversation, list(created)), starts_conversation=starts)
 
 
 def turn_regenerate(*, actor: Actor, payload: dict[str, Any]) -> Turn:

@@ -177,9 +177,12 @@ class ChatConsumer(WorkbenchConsumer):
             source=UsageSource.CHAT,
             sink=MessageSink(turn.answer_id),
             subscriber=self.deliver,
+            # A new chat may be named by a model once its first answer is in.
             follow_up=functools.partial(
                 conversation_title_write, actor=actor, conversation_id=turn.conversation["id"]
-            ),
+            )
+            if turn.starts_conversation
+            else None,
         )
 
     async def stop(self, actor: Actor, content: dict[str, Any]) -> None:
