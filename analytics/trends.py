@@ -1,7 +1,9 @@
 """A workspace's last few UTC days, one row a day: what the Overview's sparklines draw.
 
 Days with no calls are present, with zeros, so a sparkline's points are evenly spaced in
-time. The median latency is taken per day like ``selectors.usage_summary``'s.
+time. The median latency is taken per day like ``selectors.usage_summary``'s. Two indexed
+queries a day (fourteen for a week) cost less than one grouped by date: 100k rows, SQLite,
+see the issue note for the command.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.models import UsageRecord, UsageStatus
@@ -38,31 +39,20 @@ def daily_totals(
     """The ``days`` UTC days up to ``today`` (included), oldest first."""
     today = today or timezone.now().astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
-    records = UsageRecord.objects.filter(
-        workspace=workspace,
-        created_at__gte=datetime.combine(first, time.min, tzinfo=UTC),
-        created_at__lt=datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC),
-    )
-    grouped = {
-        row["day"]: row
-        for row in records.order_by()
-        .annotate(day=TruncDate("created_at", tzinfo=UTC))
-        .values("day")
-        .annotate(
+    totals = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        start = datetime.combine(day, time.min, tzinfo=UTC)
+        # One range a day, each read through the (workspace, created_at) index: grouping by a
+        # truncated date instead costs a function call per row (on SQLite, in Python).
+        of_day = UsageRecord.objects.filter(
+            workspace=workspace, created_at__gte=start, created_at__lt=start + timedelta(days=1)
+        )
+        row = of_day.order_by().aggregate(
             calls=Count("id"),
             errors=Count("id", filter=Q(status=UsageStatus.ERROR)),
             cost=Sum("cost_usd"),
         )
-    }
-    totals = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        row = grouped.get(day)
-        if row is None:
-            totals.append(DayTotals(day, 0, 0, Decimal(0), None))
-            continue
-        start = datetime.combine(day, time.min, tzinfo=UTC)
-        of_day = records.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
         totals.append(
             DayTotals(
                 day=day,
