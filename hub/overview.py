@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from analytics.selectors import usage_list
 from analytics.trends import DayTotals, daily_totals, recent_errors
-from providers.selectors import provider_list, provider_model_list
+from providers.selectors import provider_list
 from workspaces.access import Actor
 from workspaces.models import Workspace
 from workspaces.roles import Permission
@@ -35,7 +35,6 @@ class OverviewView(WorkspacePageView):
 
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
         workspace = self.actor.workspace
-        providers = provider_list(workspace=workspace)
         days = daily_totals(workspace=workspace, days=TREND_DAYS)
         steps = checklist(actor=self.actor)
         return self.render_page(
@@ -45,12 +44,6 @@ class OverviewView(WorkspacePageView):
                 "errors": recent_errors(workspace=workspace),
                 "steps": steps,
                 "steps_done": sum(step.done for step in steps),
-                "counts": {
-                    "providers": providers.count(),
-                    "models": provider_model_list(workspace=workspace).count(),
-                    "members": membership_list(workspace=workspace).count(),
-                },
-                "providers": providers[:5],
             }
         )
 

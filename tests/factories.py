@@ -42,6 +42,11 @@ def actor_for(user, workspace: Workspace) -> Actor:
     return Actor(user=user, workspace=workspace, role=role)
 
 
+def owner_of(workspace: Workspace):
+    """The workspace's (first) owner."""
+    return owner_actor(workspace).user
+
+
 def owner_actor(workspace: Workspace) -> Actor:
     membership = (
         Membership.objects.filter(workspace=workspace, role=Role.OWNER)

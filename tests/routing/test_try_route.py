@@ -26,6 +26,7 @@ from routing.reliability import (
     local_backends_reset,
 )
 from routing.signals import pipeline_caches_clear
+from tests import factories
 from tests.analytics.factories import make_usage
 from tests.factories import make_catalog, make_provider
 from tests.live_hub import recorded_usage
@@ -90,10 +91,6 @@ def open_breaker(provider_id: int, model: str) -> None:
     async_to_sync(fail)()
 
 
-def owner_of(workspace):
-    return workspace.memberships.get(role="owner").user
-
-
 def test_the_dry_run_picks_the_candidate_that_answers_a_real_call(gateway, signed_in, settings):
     """An open breaker sends the alias to its fallback; the dry run says so, records nothing,
     and the real call is answered by the candidate it named."""
@@ -105,7 +102,7 @@ def test_the_dry_run_picks_the_candidate_that_answers_a_real_call(gateway, signe
         candidates=[{"model": "sim/fault-503"}, {"model": "sim/echo"}],
     )  # fmt: skip
     before = len(recorded_usage())
-    client = signed_in(owner_of(gateway.workspace))
+    client = signed_in(factories.owner_of(gateway.workspace))
     response = try_route(client, gateway.workspace, model="resilient", prompt_tokens=20)
     assert response.status_code == 200
     body = response.content.decode()
@@ -131,7 +128,7 @@ def test_a_task_tag_matching_a_rule_changes_the_choice_as_it_does_for_a_call(gat
     RoutingRule.objects.create(
         workspace=gateway.workspace, name="summaries", tasks=["summarise"], alias="summariser"
     )
-    client = signed_in(owner_of(gateway.workspace))
+    client = signed_in(factories.owner_of(gateway.workspace))
     untagged = try_route(client, gateway.workspace, model="auto", prompt_tokens=10).content
     assert first_choice(untagged.decode()) == "sim/fault-500"
     assert "none matched" in untagged.decode()
@@ -156,7 +153,10 @@ def test_the_cost_strategy_choice_is_the_calls(gateway, signed_in):
         candidates=[{"model": "sim/fault-503"}, {"model": "sim/echo"}],
     )  # fmt: skip
     body = try_route(
-        signed_in(owner_of(gateway.workspace)), gateway.workspace, model="cheap", prompt_tokens=8
+        signed_in(factories.owner_of(gateway.workspace)),
+        gateway.workspace,
+        model="cheap",
+        prompt_tokens=8,
     ).content.decode()
     assert first_choice(body) == "sim/echo" and "cheapest healthy candidate" in body
     assert row_of(body, "sim/fault-503") == ("fallback", "called if sim/echo fails")
@@ -251,7 +251,7 @@ class TestReasons:
         assert not UsageRecord.objects.exists()
 
     def test_another_workspace_gets_404(self, workspace, sim, other_workspace, signed_in):
-        stranger = signed_in(owner_of(other_workspace))
+        stranger = signed_in(factories.owner_of(other_workspace))
         response = try_route(stranger, workspace, model="sim/echo", prompt_tokens=5)
         assert response.status_code == 404
 

@@ -71,6 +71,14 @@ def wired_slow(transactional_db, slow_simulator):
     return wired_workspace(slow_simulator.url)
 
 
+@pytest.fixture
+async def generations_waited(transactional_db):
+    """A test's generations finish (and their usage rows land) before its database is
+    flushed; use with ``pytest.mark.usefixtures("generations_waited")``."""
+    yield
+    await generations_finished()
+
+
 async def generations_finished() -> None:
     """Generations are tasks on the test's loop: a test waits for its own before it ends."""
     from hub.workbench.generation import generations

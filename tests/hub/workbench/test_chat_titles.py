@@ -12,19 +12,13 @@ from asgiref.sync import sync_to_async
 from analytics.models import UsageRecord
 from hub.workbench.chat_titles import title_clean
 from hub.workbench.models import ChatSettings, Conversation
+from tests import factories
 from tests.hub.workbench.conftest import MODEL, events_until, generations_finished
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-async def _each_test_waits_for_its_generations(transactional_db):
-    yield
-    await generations_finished()
-
-
-def owner_of(workspace):
-    return workspace.memberships.get(role="owner").user
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("generations_waited"),
+]
 
 
 def set_title_model(workspace, model: str) -> None:
@@ -40,7 +34,7 @@ async def first_answer(ws, content: str, **extra) -> list[dict]:
 
 async def test_title_model_names_the_chat_after_the_first_answer(wired, socket_for):
     await sync_to_async(set_title_model)(wired, "sim/echo")
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         events = await first_answer(ws, "how do breakers work")
         title_event = await ws.receive_json_from(timeout=10)
@@ -63,7 +57,7 @@ async def test_title_model_names_the_chat_after_the_first_answer(wired, socket_f
 
 
 async def test_without_a_title_model_the_chat_keeps_its_first_words(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         events = await first_answer(ws, "plain first words")
         await generations_finished()
@@ -74,7 +68,7 @@ async def test_without_a_title_model_the_chat_keeps_its_first_words(wired, socke
 
 async def test_a_failing_title_model_leaves_the_first_words(wired, socket_for):
     await sync_to_async(set_title_model)(wired, "sim/no-such-model")
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         events = await first_answer(ws, "still my words")
         await generations_finished()
@@ -85,7 +79,7 @@ async def test_a_failing_title_model_leaves_the_first_words(wired, socket_for):
 
 
 async def test_only_the_first_answer_names_the_chat(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         events = await first_answer(ws, "first")
         conversation_id = events[0]["conversation"]["id"]

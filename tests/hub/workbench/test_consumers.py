@@ -16,15 +16,7 @@ from tests.hub.workbench.conftest import MODEL, events_until, generations_finish
 LONG_PROMPT = " ".join(f"word{n}" for n in range(60))  # about 3 s of tokens at 20 tokens/s
 
 
-@pytest.fixture(autouse=True)
-async def _each_test_waits_for_its_generations(transactional_db):
-    """Torn down before the database is flushed: the last usage rows still land."""
-    yield
-    await generations_finished()
-
-
-def owner_of(workspace):
-    return workspace.memberships.get(role="owner").user
+pytestmark = pytest.mark.usefixtures("generations_waited")
 
 
 def send_request(content: str, **extra):
@@ -32,7 +24,7 @@ def send_request(content: str, **extra):
 
 
 async def test_answer_streams_token_by_token_and_is_saved_with_its_metrics(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         assert ws.can_generate
         await ws.send_json_to(
@@ -81,7 +73,7 @@ async def test_answer_streams_token_by_token_and_is_saved_with_its_metrics(wired
 
 
 async def test_stop_cancels_the_upstream_call(wired_slow, socket_for):
-    owner = await sync_to_async(owner_of)(wired_slow)
+    owner = await sync_to_async(factories.owner_of)(wired_slow)
     async with socket_for(owner, wired_slow) as ws:
         await ws.send_json_to(send_request(LONG_PROMPT))
         started = await ws.receive_json_from(timeout=5)
@@ -102,7 +94,7 @@ async def test_stop_cancels_the_upstream_call(wired_slow, socket_for):
 
 async def test_answer_is_saved_complete_when_the_socket_closes_mid_stream(wired_slow, socket_for):
     """Reload during a generation: the server task goes on without the socket."""
-    owner = await sync_to_async(owner_of)(wired_slow)
+    owner = await sync_to_async(factories.owner_of)(wired_slow)
     async with socket_for(owner, wired_slow) as ws:
         await ws.send_json_to(send_request("one two three four five six seven eight"))
         started = await ws.receive_json_from(timeout=5)
@@ -124,7 +116,7 @@ async def test_answer_is_saved_complete_when_the_socket_closes_mid_stream(wired_
 
 
 async def test_attach_after_the_end_gets_the_saved_answer(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         await ws.send_json_to(send_request("short"))
         started = (await events_until(ws, is_done))[0]
@@ -135,7 +127,7 @@ async def test_attach_after_the_end_gets_the_saved_answer(wired, socket_for):
 
 
 async def test_regenerate_and_edit_branch_the_tree(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         await ws.send_json_to(send_request("first"))
         started = (await events_until(ws, is_done))[0]
@@ -196,7 +188,7 @@ async def test_role_is_checked_again_on_every_request(wired, socket_for):
 
 
 async def test_another_users_conversation_is_not_found(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     colleague = await sync_to_async(factories.add_member)(wired, "member")
     async with socket_for(owner, wired) as ws:
         await ws.send_json_to(send_request("private"))
@@ -217,7 +209,7 @@ async def test_another_users_conversation_is_not_found(wired, socket_for):
 
 
 async def test_bad_requests_get_error_events(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     async with socket_for(owner, wired) as ws:
         await ws.send_to(text_data="not json")
         assert (await ws.receive_json_from(timeout=5))["code"] == "bad_request"
@@ -234,7 +226,7 @@ async def test_bad_requests_get_error_events(wired, socket_for):
 
 
 async def test_playground_runs_slots_concurrently_and_cancels_one(wired_slow, socket_for):
-    owner = await sync_to_async(owner_of)(wired_slow)
+    owner = await sync_to_async(factories.owner_of)(wired_slow)
     slots = [{"model": MODEL, "params": {"max_tokens": 100}} for _ in range(3)]
     async with socket_for(owner, wired_slow, "playground") as ws:
         await ws.send_json_to({"type": "run", "prompt": LONG_PROMPT, "slots": slots, "ref": "p"})
@@ -255,7 +247,7 @@ async def test_playground_runs_slots_concurrently_and_cancels_one(wired_slow, so
 
 
 async def test_blind_run_hides_names_until_the_vote(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     slots = [{"model": "sim/echo"}, {"model": "sim/echo"}]
     async with socket_for(owner, wired, "playground") as ws:
         await ws.send_json_to({"type": "run", "prompt": "hi", "slots": slots, "blind": True})
@@ -283,7 +275,7 @@ async def test_blind_run_hides_names_until_the_vote(wired, socket_for):
 
 async def test_generations_are_not_shared_between_sockets(wired_slow, socket_for):
     """A second socket of the same user sees nothing of the first's stream unless it attaches."""
-    owner = await sync_to_async(owner_of)(wired_slow)
+    owner = await sync_to_async(factories.owner_of)(wired_slow)
     async with socket_for(owner, wired_slow) as first, socket_for(owner, wired_slow) as second:
         await first.send_json_to(send_request("one two three"))
         await events_until(first, is_done)

@@ -16,6 +16,7 @@ from hub.workbench.generation import PERSIST_EVERY_S
 from hub.workbench.interruptions import INTERRUPTED_ERROR, stale_answers_interrupt, stale_cutoff
 from hub.workbench.models import GenerationStatus, Message, PlaygroundSlot
 from providers.models import Provider, ProviderModel
+from tests import factories
 from tests.hub.workbench.conftest import events_until, generations_finished, is_done
 from tests.hub.workbench.rows import (
     conversation_make,
@@ -45,10 +46,6 @@ def slow_first_token(wired, settings):
     return wired
 
 
-def owner_of(workspace):
-    return workspace.memberships.get(role="owner").user
-
-
 async def heartbeats_while_waiting(
     rows: QuerySet[Message] | QuerySet[PlaygroundSlot],
 ) -> list[datetime]:
@@ -71,7 +68,7 @@ async def heartbeats_while_waiting(
 
 
 async def test_a_slow_first_token_keeps_the_answers_heartbeat_fresh(slow_first_token, socket_for):
-    owner = await sync_to_async(owner_of)(slow_first_token)
+    owner = await sync_to_async(factories.owner_of)(slow_first_token)
     async with socket_for(owner, slow_first_token) as ws:
         await ws.send_json_to({"type": "send", "content": "take your time", "model": SLOW_MODEL})
         started = await ws.receive_json_from(timeout=5)
@@ -87,7 +84,7 @@ async def test_a_slow_first_token_keeps_the_answers_heartbeat_fresh(slow_first_t
 
 
 async def test_a_slow_first_token_keeps_the_playground_slots_alive(slow_first_token, socket_for):
-    owner = await sync_to_async(owner_of)(slow_first_token)
+    owner = await sync_to_async(factories.owner_of)(slow_first_token)
     slots = [{"model": SLOW_MODEL}, {"model": SLOW_MODEL}]
     async with socket_for(owner, slow_first_token, "playground") as ws:
         await ws.send_json_to({"type": "run", "prompt": "patience", "slots": slots})
@@ -107,7 +104,7 @@ async def test_a_slow_first_token_keeps_the_playground_slots_alive(slow_first_to
 async def test_attaching_to_a_dead_answer_gets_it_interrupted(wired, socket_for):
     """After a reload, the page attaches to answers it saw streaming; one whose process died
     comes back as an error with its partial text, so the page offers Regenerate."""
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     conversation = await sync_to_async(conversation_make)(wired, owner)
     dead = await sync_to_async(streaming_answer)(conversation, "It was a dark", heartbeat_age=60)
     live = await sync_to_async(streaming_answer)(conversation, "Elsewhere", heartbeat_age=1)
@@ -123,7 +120,7 @@ async def test_attaching_to_a_dead_answer_gets_it_interrupted(wired, socket_for)
 
 
 async def test_attaching_to_a_dead_playground_slot_gets_it_interrupted(wired, socket_for):
-    owner = await sync_to_async(owner_of)(wired)
+    owner = await sync_to_async(factories.owner_of)(wired)
     run = await sync_to_async(playground_run_make)(wired, owner, blind=True)
     slot = await sync_to_async(run.slots.first)()
     await sync_to_async(slot_streaming)(slot, "Half", heartbeat_age=60)
@@ -140,7 +137,7 @@ async def test_attaching_to_a_dead_playground_slot_gets_it_interrupted(wired, so
 async def test_heartbeats_ride_on_progress_saves_not_on_every_token(wired_slow, socket_for):
     """Streaming 20 tokens a second, the row's heartbeat changes about once a second (with the
     progress saves), not once a token."""
-    owner = await sync_to_async(owner_of)(wired_slow)
+    owner = await sync_to_async(factories.owner_of)(wired_slow)
     prompt = " ".join(f"word{n}" for n in range(50))  # about 2.5 s of tokens
     async with socket_for(owner, wired_slow) as ws:
         await ws.send_json_to({"type": "send", "content": prompt, "model": "sim/echo"})
