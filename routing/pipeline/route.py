@@ -31,6 +31,7 @@ from routing.strategies import (
 from workspaces.access import Actor
 
 DEFAULT_EXPECTED_OUTPUT = 256  # tokens, when the caller sets no max_tokens
+JSON_FORMATS = ("json_object", "json_schema")
 
 
 def route_request(
@@ -40,23 +41,31 @@ def route_request(
     needs = set()
     if body.get("tools"):
         needs.add("tools")
-    if (body.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
+    # Chat bodies were validated; an embeddings body may carry stray chat fields of any type.
+    response_format = body.get("response_format")
+    if isinstance(response_format, dict) and response_format.get("type") in JSON_FORMATS:
         needs.add("json")
-    # Chat bodies were validated; an embeddings body may carry a stray "messages" of any type.
     messages = body.get("messages")
     messages = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
     if _has_images(messages):
         needs.add("vision")
     return RouteRequest(
         prompt_tokens=tokens_in_messages(messages),
-        output_tokens=int(
-            body.get("max_tokens") or body.get("max_completion_tokens") or DEFAULT_EXPECTED_OUTPUT
-        ),
+        output_tokens=_expected_output(body),
         needs=frozenset(needs),
         task=task,
         api_key_id=actor.api_key_id,
         budget_state=budget_state,
     )
+
+
+def _expected_output(body: JSON) -> int:
+    """The caller's max_tokens when it is a positive whole number, else a typical answer."""
+    for name in ("max_tokens", "max_completion_tokens"):
+        value = body.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return DEFAULT_EXPECTED_OUTPUT
 
 
 async def route(

@@ -86,6 +86,19 @@ def test_malformed_embedding_bodies_are_400(post, content):
 
 
 @pytest.mark.parametrize(
+    "stray",
+    [{"max_tokens": {"a": 1}}, {"max_completion_tokens": "many"}, {"response_format": ["json"]},
+     {"max_tokens": True, "response_format": "json_object"}],
+)  # fmt: skip
+def test_stray_chat_fields_of_any_type_in_an_embeddings_body_are_no_500(post, stray):
+    """Found by the fuzz: embeddings bodies are not checked for chat fields, so routing reads
+    them defensively. (This workspace has no provider: past routing, the model is unknown.)"""
+    response = post("/v1/embeddings", body(input="hello", messages=None, **stray))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "model_not_found"
+
+
+@pytest.mark.parametrize(
     "content",
     [
         body(max_tokens=None),
