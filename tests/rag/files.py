@@ -1,10 +1,9 @@
-"""Real files of each format, made here: PDFs with a text layer (pypdf), Word documents
-(python-docx), ZIPs; nothing is downloaded or stored in the repository."""
+"""Real files of each format, made here: PDFs with a text layer (pypdf) and Word documents
+(python-docx); nothing is downloaded or stored in the repository. ZIPs: ``tests.archives``."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import docx
 from pypdf import PdfWriter
@@ -58,12 +57,4 @@ def docx_bytes(blocks: list[tuple[str, str]], table: list[list[str]] | None = No
                 cell.text = value
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
     return out.getvalue()

@@ -7,7 +7,8 @@ import pytest
 
 from rag.reading import Section, UploadLimits, read_upload
 from rag.reading.parsed import content_hash
-from tests.rag.files import docx_bytes, pdf_bytes, zip_bytes
+from tests.archives import zip_bytes
+from tests.rag.files import docx_bytes, pdf_bytes
 
 
 def read_one(name: str, data: bytes):

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 import pytest
 
 from hub.workbench.portability.reading import export_read
+from tests.archives import zip_bytes
 from tests.hub.workbench.portability.helpers import fixture_bytes
 from workspaces.uploads import FileRejected
-
-
-def zipped(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -35,7 +26,7 @@ def zipped(files: dict[str, bytes]) -> bytes:
         (b'{"format": "provider-hub.conversations"}', "no “conversations” list"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b"PK\x03\x04garbage", "damaged or encrypted"),
-        (zipped({"users.json": b"[]"}), "no conversations.json"),
+        (zip_bytes({"users.json": b"[]"}), "no conversations.json"),
     ],
 )
 def test_an_unusable_file_is_one_clear_error(raw, message):
@@ -62,7 +53,7 @@ def test_a_byte_order_mark_is_fine():
 
 
 def test_the_export_zip_is_read_for_its_conversations_json():
-    archive = zipped(
+    archive = zip_bytes(
         {
             "user.json": b"{}",
             "file-abc.png": b"\x89PNG" + b"\0" * 100,
@@ -80,7 +71,7 @@ def test_files_over_the_limit_are_refused_unread(settings):
 
 def test_a_zip_that_unpacks_past_the_limit_is_refused(settings):
     settings.HUB_IMPORT_MAX_BYTES = 10_000
-    bomb = zipped({"conversations.json": b"[" + b" " * 500_000 + b"]"})
+    bomb = zip_bytes({"conversations.json": b"[" + b" " * 500_000 + b"]"})
     assert len(bomb) < 10_000
     with pytest.raises(FileRejected, match=r"conversations\.json in the zip is larger"):
         export_read(bomb)
