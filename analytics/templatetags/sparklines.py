@@ -39,14 +39,11 @@ def sparkline_runs(values: Sequence[Number | None]) -> list[list[tuple[float, fl
 @register.simple_tag
 def sparkline(values: Sequence[Number | None], label: str) -> SafeString:
     """``<svg>`` of ``values`` (oldest first); ``label`` is what a screen reader hears."""
+    runs = sparkline_runs(values)
     lines = format_html_join(
-        "",
-        '<polyline points="{}"/>',
-        ((" ".join(f"{x},{y}" for x, y in run),) for run in sparkline_runs(values)),
+        "", '<polyline points="{}"/>', ((" ".join(f"{x},{y}" for x, y in run),) for run in runs)
     )
-    dots = format_html_join(
-        "", '<circle cx="{}" cy="{}" r="1.8"/>', (run[-1] for run in sparkline_runs(values)[-1:])
-    )
+    dots = format_html_join("", '<circle cx="{}" cy="{}" r="1.8"/>', (run[-1] for run in runs[-1:]))
     return format_html(
         '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
         'aria-label="{}" preserveAspectRatio="none">{}{}</svg>',
