@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from hub.workbench.models import ChatSettings, Conversation
+from hub.workbench.models import ChatSettings, Conversation, Message
 from tests import factories
 from tests.axe import axe_violations
 from tests.browser import VIEWS, chromium_page
@@ -54,7 +54,11 @@ def test_a_model_titles_the_chat_and_the_total_moves_while_streaming(hub, slow_w
         assert not page.locator("#chat-total.is-live").count()
         conversation = Conversation.objects.get(workspace=slow_workspace)
         assert conversation.title == title
-        assert page.inner_text("#chat-total-cost") != moving  # the title's call was added
+        # The total shown is the chat's, which counts the title's call beside the answer.
+        answer = Message.objects.get(conversation=conversation, role="assistant")
+        assert conversation.total_cost_usd > answer.cost_usd > 0
+        shown = page.evaluate("(v) => window.HubFormat.cost(v)", str(conversation.total_cost_usd))
+        assert page.inner_text("#chat-total-cost") == shown != moving
         assert not axe_violations(page)
         assert not errors, errors
 
