@@ -5,6 +5,7 @@ scoped to the actor); these functions check the rest (parents in the same tree, 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -123,9 +124,15 @@ def conversation_pin(*, conversation: Conversation, pinned: bool) -> Conversatio
     return conversation
 
 
-def chat_settings_update(*, workspace: Workspace, title_model: str) -> ChatSettings:
+def chat_settings_update(
+    *, workspace: Workspace, title_model: str, known_models: Collection[str]
+) -> ChatSettings:
+    """``title_model`` must be one of ``known_models`` (the picker's), or blank for none."""
+    title_model = model_clean(title_model, required=False)
+    if title_model and title_model not in known_models:
+        raise ValidationError(f"“{title_model}” is not a chat model or alias of this workspace.")
     settings, _ = ChatSettings.objects.update_or_create(
-        workspace=workspace, defaults={"title_model": model_clean(title_model, required=False)}
+        workspace=workspace, defaults={"title_model": title_model}
     )
     return settings
 

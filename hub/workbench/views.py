@@ -105,8 +105,11 @@ class ChatSettingsView(WorkspacePageView):
 
     def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
         title_model = request.POST.get("title_model", "")
+        known = [choice["id"] for choice in model_choices(actor=self.actor)]
         try:
-            services.chat_settings_update(workspace=self.actor.workspace, title_model=title_model)
+            services.chat_settings_update(
+                workspace=self.actor.workspace, title_model=title_model, known_models=known
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return self.render_page(self.settings_context(title_model), status=400)

@@ -102,6 +102,9 @@ def test_admins_choose_the_title_model_and_members_may_not(wired_db, owner_clien
     assert ChatSettings.objects.get(workspace=wired_db).title_model == "fast"
     assert 'value="fast" data-meta' in owner_client.get(url).content.decode()
     assert owner_client.post(url, {"title_model": "x" * 301}).status_code == 400
+    refused = owner_client.post(url, {"title_model": "sim/no-such-model"})
+    assert refused.status_code == 400 and "is not a chat model or alias" in refused.content.decode()
+    assert ChatSettings.objects.get(workspace=wired_db).title_model == "fast"
     assert owner_client.post(url, {"title_model": ""}).status_code == 302
     assert ChatSettings.objects.get(workspace=wired_db).title_model == ""
     member = signed_in(factories.add_member(wired_db, Role.MEMBER))
