@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("analytics.api_urls")),
     path("", include("routing.api_urls")),
     path("", include("hub.prompts.api_urls")),
+    path("", include("rag.api_urls")),
 ]

@@ -46,8 +46,8 @@ def local_worker_port() -> int | None:
 
 
 def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, list[str]]:
-    """Command lines for web, the simulated provider and (optionally) the Celery worker with
-    embedded beat."""
+    """Command lines for web, the simulated provider and (optionally) the Celery workers: one
+    with embedded beat for the hub's routine work, one for document ingestion."""
     python = sys.executable
     processes = {
         "web": [
@@ -76,19 +76,13 @@ def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, 
             python, "manage.py", "inference_worker", "--port", str(worker_port),
         ]  # fmt: skip
     if with_worker:
-        processes["worker"] = [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "hub",
-            "worker",
-            "--beat",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "warning",
-        ]
+        celery = [python, "-m", "celery", "-A", "hub", "worker", "--loglevel", "warning"]
+        processes["worker"] = [*celery, "--beat", "--queues", "celery", "--pool", "solo",
+                               "--hostname", "worker@%h"]  # fmt: skip
+        # Documents are ingested beside each other, so a long PDF never holds up the small
+        # files behind it; threads share one copy of the embedding model.
+        processes["ingest"] = [*celery, "--queues", "rag", "--pool", "threads", "--concurrency",
+                               str(settings.HUB_RAG_INGEST_CONCURRENCY), "--hostname", "ingest@%h"]  # fmt: skip
     return processes
 
 

@@ -70,6 +70,15 @@ try:
     HUB_API_KEY_FAILURES_PER_MINUTE = config.read_count("HUB_API_KEY_FAILURES_PER_MINUTE", 30)
     # Days a /v1/responses answer stored for previous_response_id is kept; 0 stores none.
     HUB_RESPONSES_RETENTION_DAYS = config.read_count("HUB_RESPONSES_RETENTION_DAYS", 30)
+    # RAG: files one collection upload may hold (a ZIP's members count), and the largest one.
+    HUB_RAG_MAX_FILES = int(config.read_positive_float("HUB_RAG_MAX_FILES", 200))
+    HUB_RAG_MAX_FILE_BYTES = int(
+        config.read_positive_float("HUB_RAG_MAX_FILE_BYTES", 50 * 1024 * 1024)
+    )
+    # Chunks embedded per call to the embedding model.
+    HUB_RAG_EMBED_BATCH = int(config.read_positive_float("HUB_RAG_EMBED_BATCH", 32))
+    # Documents the embedded ingestion worker works on at once.
+    HUB_RAG_INGEST_CONCURRENCY = int(config.read_positive_float("HUB_RAG_INGEST_CONCURRENCY", 3))
 except config.ConfigurationError as error:
     config.exit_with(error)
 
@@ -300,7 +309,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-QDRANT_PATH = DATA_DIR / "qdrant"
+# Uploaded documents, kept to re-index them (a new embedding model, a changed chunk size).
+MEDIA_ROOT = DATA_DIR / "media"
+# Ingestion has a queue of its own, so a long PDF never holds up health checks or alerts.
+CELERY_TASK_ROUTES = {"rag.ingest_document": {"queue": "rag"}}
+# The bundled embedding model is loaded from its package; nothing may download.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@
 | manage_keys         |   x   |   x   |        |        |
 | manage_providers    |   x   |   x   |        |        |
 | manage_budgets      |   x   |   x   |        |        |
+| manage_collections  |   x   |   x   |        |        |
 | manage_members      |   x   |   x   |        |        |
 | manage_owners       |   x   |       |        |        |
 | manage_workspace    |   x   |       |        |        |
@@ -38,6 +39,7 @@ class Permission(StrEnum):
     MANAGE_KEYS = "manage_keys"
     MANAGE_PROVIDERS = "manage_providers"
     MANAGE_BUDGETS = "manage_budgets"
+    MANAGE_COLLECTIONS = "manage_collections"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_OWNERS = "manage_owners"
     MANAGE_WORKSPACE = "manage_workspace"
@@ -49,6 +51,7 @@ _ADMIN = _MEMBER | {
     Permission.MANAGE_KEYS,
     Permission.MANAGE_PROVIDERS,
     Permission.MANAGE_BUDGETS,
+    Permission.MANAGE_COLLECTIONS,
     Permission.MANAGE_MEMBERS,
 }
 _OWNER = _ADMIN | {Permission.MANAGE_OWNERS, Permission.MANAGE_WORKSPACE}

@@ -40,43 +40,80 @@ class UploadLimits:
     max_unpacked_bytes: int = 500 * MEGABYTE  # all of a ZIP's members together
 
 
+@dataclass(frozen=True)
+class UploadedFile:
+    name: str  # a ZIP member is named "archive.zip/path/in/archive"
+    data: bytes
+
+
+@dataclass
+class Unpacked:
+    """An upload's files that may be read, and those refused before reading (type, size,
+    count, archive problems), each with its reason."""
+
+    files: list[UploadedFile] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
 @dataclass
 class ReadResult:
     documents: list[ParsedDocument] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
 
 
-def read_upload(name: str, data: bytes, limits: UploadLimits | None = None) -> ReadResult:
+def unpack_upload(name: str, data: bytes, limits: UploadLimits | None = None) -> Unpacked:
+    """The cheap checks, done when a file arrives; reading its content comes later."""
     limits = limits or UploadLimits()
-    result = ReadResult()
+    result = Unpacked()
     if PurePosixPath(name).suffix.lower() == ".zip":
-        _read_archive(name, data, limits, result)
+        _unpack_archive(name, data, limits, result)
     else:
-        _read_one(name, data, limits, result)
+        _accept(name, data, limits, result)
     return result
 
 
-def _read_one(name: str, data: bytes, limits: UploadLimits, result: ReadResult) -> None:
-    if len(result.documents) >= limits.max_files:
-        result.refused.append((name, f"More than {limits.max_files} files in one upload."))
-        return
-    try:
-        result.documents.append(read_file(name, data, limits))
-    except Unreadable as reason:
-        result.refused.append((name, str(reason)))
+def read_upload(name: str, data: bytes, limits: UploadLimits | None = None) -> ReadResult:
+    """Unpack and read at once (benchmarks and tests; ingestion reads each file in a task)."""
+    unpacked = unpack_upload(name, data, limits)
+    result = ReadResult(refused=list(unpacked.refused))
+    for file in unpacked.files:
+        try:
+            result.documents.append(read_file(file.name, file.data))
+        except Unreadable as reason:
+            result.refused.append((file.name, str(reason)))
+    return result
 
 
-def read_file(name: str, data: bytes, limits: UploadLimits | None = None) -> ParsedDocument:
+def file_refusal(name: str, size: int, limits: UploadLimits) -> str | None:
+    """Why a file of this name and size is not taken, or None."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in READERS:
+        return f"Files of type {suffix or '(none)'} are not read; send {SUPPORTED}."
+    if not size:
+        return "It is empty."
+    if size > limits.max_file_bytes:
+        return f"It is larger than {limits.max_file_bytes // MEGABYTE} MB."
+    return None
+
+
+def _accept(name: str, data: bytes, limits: UploadLimits, result: Unpacked) -> None:
+    refusal = file_refusal(name, len(data), limits)
+    if refusal is None and len(result.files) >= limits.max_files:
+        refusal = f"More than {limits.max_files} files in one upload."
+    if refusal is not None:
+        result.refused.append((name, refusal))
+    else:
+        result.files.append(UploadedFile(name, data))
+
+
+def read_file(name: str, data: bytes) -> ParsedDocument:
     """One file, by its extension, checked against what its bytes say it is."""
-    limits = limits or UploadLimits()
     suffix = PurePosixPath(name).suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
         raise Unreadable(f"Files of type {suffix or '(none)'} are not read; send {SUPPORTED}.")
     if not data:
         raise Unreadable("It is empty.")
-    if len(data) > limits.max_file_bytes:
-        raise Unreadable(f"It is larger than {limits.max_file_bytes // MEGABYTE} MB.")
     if suffix == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
         raise Unreadable("It is named .pdf but is not a PDF.")
     if suffix == ".docx" and not data[:4] == b"PK\x03\x04":
@@ -84,7 +121,7 @@ def read_file(name: str, data: bytes, limits: UploadLimits | None = None) -> Par
     return reader(name, data)
 
 
-def _read_archive(name: str, data: bytes, limits: UploadLimits, result: ReadResult) -> None:
+def _unpack_archive(name: str, data: bytes, limits: UploadLimits, result: Unpacked) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir() and _wanted(m.filename)]
@@ -115,7 +152,7 @@ def _read_archive(name: str, data: bytes, limits: UploadLimits, result: ReadResu
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             result.refused.append((label, f"It could not be unpacked ({error})."))
             continue
-        _read_one(label, content, limits, result)
+        _accept(label, content, limits, result)
 
 
 def _wanted(path: str) -> bool:

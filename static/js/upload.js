@@ -12,14 +12,17 @@
     const name = document.createElement("p");
     name.className = "drop-zone-file note";
     name.setAttribute("aria-live", "polite");
-    text.textContent = "Drop a file here, or ";
+    text.textContent = input.multiple ? "Drop files here, or " : "Drop a file here, or ";
     input.before(zone);
-    const label = Object.assign(document.createElement("label"), { htmlFor: input.id, className: "drop-zone-pick", textContent: "choose one" });
+    const label = Object.assign(document.createElement("label"), { htmlFor: input.id, className: "drop-zone-pick", textContent: input.multiple ? "choose them" : "choose one" });
     text.append(label);
     zone.append(text, input, name);
     const show = () => {
-      const file = input.files[0];
-      name.textContent = file ? `${file.name} · ${(file.size / 1024 / 1024).toFixed(1)} MB` : "";
+      const files = Array.from(input.files);
+      const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+      const total = files.reduce((sum, file) => sum + file.size, 0);
+      name.textContent = files.length > 1 ? `${files.length} files · ${megabytes(total)}`
+        : files.length ? `${files[0].name} · ${megabytes(total)}` : "";
     };
     input.addEventListener("change", show);
     ["dragenter", "dragover"].forEach((type) => zone.addEventListener(type, (event) => {

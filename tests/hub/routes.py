@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from hub.prompts.models import PromptTemplate, PromptVersion
 from hub.workbench.models import Conversation, PlaygroundRun
 from providers.models import Credential, Provider
+from rag.models import Collection, Document
 from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests.hub.prompts.factories import make_prompt
 from workspaces.models import ApiKey, Invitation, Membership, Workspace
@@ -30,6 +31,22 @@ def prompt_in(workspace: Workspace) -> PromptTemplate:
 def prompt_version_in(workspace: Workspace) -> PromptVersion:
     """A version of ``prompt_in(workspace)``, so prompt_id and version_id go together."""
     return prompt_in(workspace).versions.order_by("-number")[0]
+
+
+def collection_in(workspace: Workspace) -> Collection:
+    """The workspace's newest collection, made with one document when it has none yet."""
+    newest = Collection.objects.filter(workspace=workspace).order_by("-pk").first()
+    if newest is None:
+        newest = Collection.objects.create(workspace=workspace, name=f"{workspace.name} docs")
+        Document.objects.create(
+            workspace=workspace, collection=newest, name="notes.md", content_hash="0" * 64
+        )
+    return newest
+
+
+def document_in(workspace: Workspace) -> Document:
+    """A document of ``collection_in(workspace)``, so collection_id and document_id go together."""
+    return collection_in(workspace).documents.order_by("-pk")[0]
 
 
 ROUTE_KWARG = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -49,6 +66,8 @@ OBJECT_KWARGS: dict[str, type[Model] | Callable[[Workspace], Model]] = {
     "alias_id": ModelAlias,
     "rule_id": RoutingRule,
     "budget_id": SpendBudget,
+    "collection_id": collection_in,
+    "document_id": document_in,
 }
 
 

@@ -53,7 +53,8 @@ def test_changelists_add_and_change_pages_render(staff_client):
         add_page = staff_client.get(reverse("admin:{}_{}_add".format(*info)))
         # Keys and invitations are minted from the workspace pages, where the secret is shown once.
         # Usage records are an audit trail, stored responses what a model said: read-only.
-        read_only = {"ApiKey", "Invitation", "UsageRecord", "StoredResponse"}
+        # Documents are added and read on the collection page, chunks made by ingestion.
+        read_only = {"ApiKey", "Invitation", "UsageRecord", "StoredResponse", "Document", "Chunk"}
         assert add_page.status_code == (403 if model.__name__ in read_only else 200)
 
 

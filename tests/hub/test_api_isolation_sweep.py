@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from analytics.alerts.services import alert_raise
+from rag.models import Collection, Document
 from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests import factories
 from tests.clients import ALL_SCOPES, assert_openai_error, make_key
@@ -52,9 +53,11 @@ def workspace_routes() -> list[tuple[str, URLPattern]]:
     ]
 
 
-def object_of(pattern: URLPattern, workspace: Workspace) -> Model:
+def object_of(pattern: URLPattern, workspace: Workspace, *, parent: bool = False) -> Model:
+    """A row of ``workspace`` for the view's object, or for the row it sits under
+    (``parent_model``: the collection of a document route's ``pk``)."""
     view_class = pattern.callback.view_class  # type: ignore[attr-defined]  # set by View.as_view()
-    model = view_class.queryset.model
+    model = (parent and view_class.parent_model) or view_class.queryset.model
     if model is Workspace:
         return workspace
     row = model._default_manager.filter(workspace=workspace).first()
@@ -68,6 +71,8 @@ def url_for(route: str, pattern: URLPattern, *, slug_of: Workspace, objects_of: 
         if name == WORKSPACE_KWARG:
             return slug_of.slug
         if name == OBJECT_KWARG:
+            return str(object_of(pattern, objects_of, parent=True).pk)
+        if name == "document_id":
             return str(object_of(pattern, objects_of).pk)
         if name == "number":  # a prompt's version number; every prompt has version 1
             return "1"
@@ -93,6 +98,10 @@ def workspace_b(other_workspace):
     RoutingRule.objects.create(workspace=other_workspace, name="b-rule", alias="b-fast")
     SpendBudget.objects.create(workspace=other_workspace, name="B budget", hard_limit_usd=5)
     make_prompt(other_workspace, name="B prompt")
+    collection = Collection.objects.create(workspace=other_workspace, name="B collection")
+    Document.objects.create(
+        workspace=other_workspace, collection=collection, name="b.md", content_hash="0" * 64
+    )
     return other_workspace
 
 
@@ -132,6 +141,8 @@ def test_sweep_finds_every_workspace_endpoint():
         "alert-settings/",
         "prompts/<int:pk>/versions/<int:number>/production/",
         "prompts/import/",
+        "collections/<int:pk>/search/",
+        "collections/<int:pk>/documents/<int:document_id>/retry/",
     ):
         assert any(route.endswith(expected) for route in routes), expected
 
@@ -143,7 +154,13 @@ def test_every_endpoint_of_another_workspace_is_404_for_every_method(caller, cal
         workspace_routes(),
         slug_of=workspace_b,
         objects_of=workspace_b,
-        secret_words=[workspace_b.name, "B credential", "b@example.com", "B prompt"],
+        secret_words=[
+            workspace_b.name,
+            "B credential",
+            "b@example.com",
+            "B prompt",
+            "B collection",
+        ],
     )
     assert calls == len(workspace_routes()) * len(METHODS)
 
@@ -163,5 +180,11 @@ def test_ids_of_another_workspace_under_my_own_slug_are_404(
         object_routes,
         slug_of=workspace,
         objects_of=workspace_b,
-        secret_words=[workspace_b.name, "B credential", "b@example.com", "B prompt"],
+        secret_words=[
+            workspace_b.name,
+            "B credential",
+            "b@example.com",
+            "B prompt",
+            "B collection",
+        ],
     )

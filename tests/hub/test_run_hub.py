@@ -42,14 +42,22 @@ def wait_for(url: str, timeout: float = 60) -> int:
     raise AssertionError(f"{url} did not answer within {timeout}s")
 
 
-def start_hub(data_dir: Path, port: int) -> subprocess.Popen[str]:
+def start_hub(data_dir: Path, port: int, **settings: str) -> subprocess.Popen[str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "HUB_ADMIN_PASSWORD"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "HUB_ADMIN_PASSWORD",
+            "CELERY_TASK_ALWAYS_EAGER",
+        }  # the test settings run tasks inline
     }
     env.update({"DEBUG": "false", "HUB_GENERATE_KEYS": "true", "HUB_DATA_DIR": str(data_dir),
                 "PYTHONUNBUFFERED": "1"})  # as `make run` sets them  # fmt: skip
+    env.update(settings)
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_hub", "--port", str(port)],
         cwd=ROOT,

@@ -26,7 +26,10 @@ ModelT = TypeVar("ModelT", bound=Model)
 
 class WorkspaceScopedView(generics.GenericAPIView, Generic[ModelT]):
     """Subclasses set ``queryset`` (for the schema), ``required_permissions`` and ``scoped_queryset()``;
-    ``ModelT`` is the model of that queryset, so ``url_object`` has its type."""
+    ``ModelT`` is the model of that queryset, so ``url_object`` has its type. The object is
+    named by the ``lookup_url_kwarg`` of the URL (``pk`` unless a view says otherwise)."""
+
+    parent_model: ClassVar[type[Model] | None] = None
 
     required_permissions: ClassVar[dict[str, Permission]] = {"GET": Permission.VIEW}
     lookup_url_kwarg = OBJECT_KWARG
@@ -36,7 +39,8 @@ class WorkspaceScopedView(generics.GenericAPIView, Generic[ModelT]):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.actor = actor_for_request(request, workspace_slug=kwargs[WORKSPACE_KWARG])
-        if OBJECT_KWARG in kwargs:
+        self.resolve_parent(**kwargs)
+        if self.lookup_url_kwarg in kwargs:
             self.object = self.get_object()
         permission = self.required_permissions.get(request.method or "", Permission.VIEW)
         require_permission(self.actor, permission)
@@ -49,6 +53,10 @@ class WorkspaceScopedView(generics.GenericAPIView, Generic[ModelT]):
 
     def scoped_queryset(self) -> QuerySet[ModelT]:
         raise NotImplementedError
+
+    def resolve_parent(self, **kwargs: Any) -> None:
+        """Views of rows under another (a collection's documents) fetch that row here, in the
+        actor's workspace, or raise Http404; they name its model in ``parent_model``."""
 
     def get_queryset(self) -> QuerySet[ModelT]:
         if getattr(self, "swagger_fake_view", False):
