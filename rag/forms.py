@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from rag.models import Collection, Fusion
+from rag.models import CROSS_ENCODER, Collection, Fusion
 from rag.retrieval import MAX_QUERY_CHARS, MAX_TOP_K
 from rag.services import CollectionFields
 from rag.vectors import Retriever
@@ -32,12 +32,27 @@ class CollectionForm(forms.Form):
         help_text="How the meaning and keyword rankings are merged.",
     )  # fmt: skip
 
-    def __init__(self, *args: Any, embedding_models: list[str], **kwargs: Any) -> None:
+    reranker = forms.ChoiceField(
+        required=False,
+        help_text="Reorders the best results by reading each with the question; slower, often better.",
+    )
+
+    def __init__(
+        self, *args: Any, embedding_models: list[str], rerankers: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "all-MiniLM-L6-v2 (bundled, runs here, free)")]
-        field = self.fields["embedding_model"]
+        self._offer(
+            "embedding_model",
+            [("", "all-MiniLM-L6-v2 (bundled, runs here, free)")],
+            embedding_models,
+        )
+        self._offer("reranker", [("", "None")], rerankers)
+
+    def _offer(self, name: str, first: list[tuple[str, str]], names: list[str]) -> None:
+        field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = choices + [(m, m) for m in embedding_models]
+        labels = {CROSS_ENCODER: "Cross-encoder on this machine"}
+        field.choices = first + [(n, labels.get(n, n)) for n in names]
 
     @staticmethod
     def initial_for(collection: Collection) -> dict[str, Any]:
@@ -48,6 +63,7 @@ class CollectionForm(forms.Form):
             "chunk_max_tokens": collection.chunk_max_tokens,
             "chunk_overlap_tokens": collection.chunk_overlap_tokens,
             "fusion": collection.fusion,
+            "reranker": collection.reranker,
         }
 
     def collection_fields(self) -> CollectionFields:

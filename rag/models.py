@@ -15,6 +15,7 @@ from workspaces.models import Workspace
 from workspaces.scoping import WorkspaceScopedManager
 
 BUNDLED_MODEL_LABEL = "all-MiniLM-L6-v2 (bundled, runs here)"
+CROSS_ENCODER = "cross-encoder"
 
 
 class Fusion(models.TextChoices):
@@ -33,6 +34,9 @@ class Collection(models.Model):
     chunk_max_tokens = models.PositiveIntegerField(default=200)
     chunk_overlap_tokens = models.PositiveIntegerField(default=32)
     fusion = models.CharField(max_length=8, choices=Fusion.choices, default=Fusion.RRF)
+    # "" for none, CROSS_ENCODER for the local one (HUB_RAG_CROSS_ENCODER), else a rerank
+    # model or alias of the workspace called through the pipeline.
+    reranker = models.CharField(max_length=200, blank=True)
     dimension = models.PositiveIntegerField(null=True, blank=True)  # learnt from the first vector
     # Bumped with every change to the collection's chunks: a searching process rebuilds its
     # in-memory index when the number it holds is not this one.

@@ -18,11 +18,13 @@ from django.core.exceptions import ValidationError
 from rag.embedding import embedder_for
 from rag.keywords import query_vector
 from rag.models import Chunk, Collection
+from rag.reranking import reranker_for
 from rag.vectors import Retriever, ScoredChunk, VectorQuery, vector_store
 from workspaces.access import Actor
 
 MAX_QUERY_CHARS = 2000
 MAX_TOP_K = 50
+RERANK_POOL = 4  # a reranker reorders this many times top_k of the fused results
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ def retrieve(
     query: str,
     top_k: int = 5,
     retriever: Retriever = Retriever.HYBRID,
+    rerank: bool = True,
 ) -> list[RetrievedChunk]:
+    """The ``top_k`` best chunks; with ``rerank`` (and a collection with a reranker) the
+    fused results are a pool of ``RERANK_POOL`` times ``top_k`` that the reranker orders."""
     query = query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise ValidationError({"query": f"A query of 1 to {MAX_QUERY_CHARS} characters."})
@@ -62,6 +67,10 @@ def retrieve(
     mine = list(
         Collection.objects.for_workspace(actor.workspace).filter(pk__in=[c.pk for c in collections])
     )
+    reranker = next(
+        (reranker_for(name=c.reranker, actor=actor) for c in mine if c.reranker and rerank), None
+    )
+    pool = top_k * RERANK_POOL if reranker else top_k
     keywords = query_vector(query)
     dense_by_model: dict[str, np.ndarray | None] = {}
     hits: list[tuple[ScoredChunk, Collection]] = []
@@ -74,13 +83,19 @@ def retrieve(
         vector_query = VectorQuery(
             dense=dense_by_model.get(model),
             keywords=keywords,
-            limit=top_k,
-            candidates=max(50, 4 * top_k),
+            limit=pool,
+            candidates=max(50, 4 * pool),
             retriever=retriever,
         )
         hits.extend((hit, collection) for hit in vector_store().search(collection, vector_query))
     hits.sort(key=lambda pair: -pair[0].score)
-    return _with_chunks(actor, mine, [hit for hit, _ in hits])[:top_k]
+    found = _with_chunks(actor, mine, [hit for hit, _ in hits])[:pool]
+    if reranker is not None and found:
+        scores = reranker.scores(query, [item.chunk.text for item in found])
+        for item, score in zip(found, scores, strict=True):
+            item.scores.rerank_score = score
+        found = sorted(found, key=lambda item: -(item.scores.rerank_score or 0.0))  # stable
+    return found[:top_k]
 
 
 def _with_chunks(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
-from rag.models import IN_PROGRESS, Collection, Document, DocumentState
+from rag.models import CROSS_ENCODER, IN_PROGRESS, Collection, Document, DocumentState
 from routing.selectors import model_list
 from workspaces.access import Actor
 from workspaces.models import Workspace
@@ -40,6 +41,17 @@ def embedding_model_choices(*, actor: Actor) -> list[str]:
         entry["id"]
         for entry in model_list(actor=actor)
         if entry.get("is_embedding") or entry.get("owned_by") == "alias"
+    ]
+
+
+def reranker_choices(*, actor: Actor) -> list[str]:
+    """The local cross-encoder when one is configured, then the workspace's models whose
+    name says rerank, and its aliases."""
+    local = [CROSS_ENCODER] if settings.HUB_RAG_CROSS_ENCODER else []
+    return local + [
+        entry["id"]
+        for entry in model_list(actor=actor)
+        if "rerank" in entry["id"].lower() or entry.get("owned_by") == "alias"
     ]
 
 

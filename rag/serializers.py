@@ -17,7 +17,7 @@ class CollectionSerializer(serializers.ModelSerializer):
         model = Collection
         fields = [
             "id", "name", "description", "embedding_model", "chunk_max_tokens",
-            "chunk_overlap_tokens", "fusion", "dimension", "document_count", "failed_count",
+            "chunk_overlap_tokens", "fusion", "reranker", "dimension", "document_count", "failed_count",
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -35,6 +35,10 @@ class CollectionWriteSerializer(serializers.Serializer):
     chunk_max_tokens = serializers.IntegerField(required=False, default=200)
     chunk_overlap_tokens = serializers.IntegerField(required=False, default=32)
     fusion = serializers.ChoiceField(choices=Fusion.choices, required=False, default=Fusion.RRF)
+    reranker = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="",
+        help_text='"cross-encoder" for the local one (HUB_RAG_CROSS_ENCODER), or a rerank model or alias.',
+    )  # fmt: skip
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -80,6 +84,9 @@ class SearchSerializer(serializers.Serializer):
     retriever = serializers.ChoiceField(
         choices=[r.value for r in Retriever], default=Retriever.HYBRID
     )
+    rerank = serializers.BooleanField(
+        default=True, help_text="Use the collection's reranker, if it has one."
+    )
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -99,6 +106,7 @@ class SearchHitSerializer(serializers.Serializer):
     dense_rank = serializers.IntegerField(source="scores.dense_rank", allow_null=True)
     keyword_score = serializers.FloatField(source="scores.keyword_score", allow_null=True)
     keyword_rank = serializers.IntegerField(source="scores.keyword_rank", allow_null=True)
+    rerank_score = serializers.FloatField(source="scores.rerank_score", allow_null=True)
 
     class Meta:
         ref_name = "RagSearchHit"

@@ -8,7 +8,6 @@ owners and admins create, change and delete collections and any document
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from rag import selectors
 from rag.ingestion import documents_mark_queued
 from rag.models import Chunk, Collection, Document, DocumentState, Fusion
 from rag.reading import UploadedFile, UploadLimits, unpack_upload
@@ -52,9 +52,11 @@ class CollectionFields:
     chunk_max_tokens: int = 200
     chunk_overlap_tokens: int = 32
     fusion: str = Fusion.RRF
+    reranker: str = ""
 
-    def check(self, *, embedding_models: Iterable[str]) -> None:
-        """``embedding_models``: the workspace's embedding models and aliases."""
+    def check(self, *, actor: Actor) -> None:
+        embedding_models = selectors.embedding_model_choices(actor=actor)
+        rerankers = selectors.reranker_choices(actor=actor)
         if not self.name.strip() or len(self.name) > 100:
             raise ValidationError({"name": "A name of 1 to 100 characters."})
         if self.embedding_model and self.embedding_model not in set(embedding_models):
@@ -72,13 +74,15 @@ class CollectionFields:
             raise ValidationError({"chunk_overlap_tokens": "Between 0 and half a chunk."})
         if self.fusion not in Fusion.values:
             raise ValidationError({"fusion": "rrf or dbsf."})
+        if self.reranker and self.reranker not in set(rerankers):
+            raise ValidationError(
+                {"reranker": f"“{self.reranker}” is not a reranker this workspace can use."}
+            )
 
 
-def collection_create(
-    *, actor: Actor, fields: CollectionFields, embedding_models: Iterable[str]
-) -> Collection:
+def collection_create(*, actor: Actor, fields: CollectionFields) -> Collection:
     _require(actor, Permission.MANAGE_COLLECTIONS)
-    fields.check(embedding_models=embedding_models)
+    fields.check(actor=actor)
     try:
         with transaction.atomic():
             return Collection.objects.create(
@@ -89,17 +93,13 @@ def collection_create(
 
 
 def collection_update(
-    *,
-    actor: Actor,
-    collection: Collection,
-    fields: CollectionFields,
-    embedding_models: Iterable[str],
+    *, actor: Actor, collection: Collection, fields: CollectionFields
 ) -> Collection:
     """A new embedding model re-embeds every document (the old vectors are dropped at once:
     they cannot be compared with the new model's); new chunk sizes re-chunk every document,
     and the old chunks serve searches until each document's new ones are ready."""
     _require(actor, Permission.MANAGE_COLLECTIONS)
-    fields.check(embedding_models=embedding_models)
+    fields.check(actor=actor)
     new_model = fields.embedding_model != collection.embedding_model
     new_chunks = (fields.chunk_max_tokens, fields.chunk_overlap_tokens) != (
         collection.chunk_max_tokens,
@@ -139,6 +139,7 @@ def _columns(fields: CollectionFields) -> dict[str, object]:
         "chunk_max_tokens": fields.chunk_max_tokens,
         "chunk_overlap_tokens": fields.chunk_overlap_tokens,
         "fusion": fields.fusion,
+        "reranker": fields.reranker,
     }
 
 

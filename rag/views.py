@@ -32,8 +32,12 @@ class CollectionPage(WorkspacePageView):
         return selectors.collection_list(workspace=self.actor.workspace)
 
     def collection_form(self, *args: Any, **kwargs: Any) -> CollectionForm:
-        models = selectors.embedding_model_choices(actor=self.actor)
-        return CollectionForm(*args, embedding_models=models, **kwargs)
+        return CollectionForm(
+            *args,
+            embedding_models=selectors.embedding_model_choices(actor=self.actor),
+            rerankers=selectors.reranker_choices(actor=self.actor),
+            **kwargs,
+        )
 
     def documents_context(self, collection: Collection) -> dict[str, Any]:
         return {
@@ -66,7 +70,6 @@ class CollectionCreateView(CollectionPage):
                 collection = services.collection_create(
                     actor=self.actor,
                     fields=form.collection_fields(),
-                    embedding_models=selectors.embedding_model_choices(actor=self.actor),
                 )
             except ValidationError as error:
                 form_add_service_errors(form, error)
@@ -92,7 +95,6 @@ class CollectionEditView(CollectionPage):
                     actor=self.actor,
                     collection=self.object,
                     fields=form.collection_fields(),
-                    embedding_models=selectors.embedding_model_choices(actor=self.actor),
                 )
             except ValidationError as error:
                 form_add_service_errors(form, error)

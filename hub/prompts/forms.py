@@ -37,6 +37,22 @@ class PromptForm(forms.Form):
     note = forms.CharField(
         max_length=300, required=False, help_text="What changed in this version."
     )
+    collections = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Ground in collections",
+        help_text="Wherever this prompt is used, answers search these and cite them.",
+    )
+
+    def __init__(
+        self, *args: Any, collection_names: list[str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["collections"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(name, name) for name in collection_names or []]
+        if not collection_names:
+            del self.fields["collections"]
 
     def clean_variables(self) -> list[dict[str, Any]]:
         try:
@@ -58,6 +74,7 @@ class PromptForm(forms.Form):
                 variables=variables_to_lines(
                     [v for v in version.variables if v.get("type") == CHOICE]
                 ),
+                collections=version.collections,
             )
         return initial
 

@@ -52,6 +52,8 @@ class PromptVersion(models.Model):
     system_prompt = models.TextField(blank=True)
     body = models.TextField()
     variables = models.JSONField(default=list, blank=True)
+    # Names of RAG collections: wherever this version is used, answers are grounded in them.
+    collections = models.JSONField(default=list, blank=True)
     label = models.CharField(max_length=20, choices=VersionLabel.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(

@@ -32,7 +32,10 @@ class PromptVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PromptVersion
-        fields = ["number", "system_prompt", "body", "variables", "label", "note", "created_at"]
+        fields = [
+            "number", "system_prompt", "body", "variables", "collections", "label", "note",
+            "created_at",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
@@ -92,6 +95,10 @@ class PromptVersionCreateSerializer(serializers.Serializer):
         max_length=MAX_TEXT, trim_whitespace=False, allow_blank=True, default=""
     )
     variables = VariableSerializer(many=True, default=list)
+    collections = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=10, default=list,
+        help_text="Names of RAG collections the version's answers are grounded in.",
+    )  # fmt: skip
     note = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 

@@ -18,7 +18,9 @@ from hub.prompts.rendering import (
     variables_spec_clean,
 )
 from hub.workbench.models import Message
+from rag.selectors import collection_list
 from workspaces.access import Actor
+from workspaces.models import Workspace
 
 MAX_TEXT = 100_000
 
@@ -67,6 +69,7 @@ def prompt_create(
     category: str = "",
     description: str = "",
     note: str = "",
+    collections: Any = None,
 ) -> PromptTemplate:
     """A template and its version 1."""
     name = _name_clean(actor.workspace.pk, name)
@@ -89,6 +92,7 @@ def prompt_create(
             system_prompt=system_prompt,
             variables=variables,
             note=note,
+            collections=collections,
         )
     return template
 
@@ -113,21 +117,24 @@ def prompt_version_add(
     system_prompt: str = "",
     variables: Any = None,
     note: str = "",
+    collections: Any = None,
 ) -> PromptVersion | None:
-    """Append a version with the next number; None when the text and variables are those
-    of the latest version already (saving unchanged text does not pile up copies)."""
+    """Append a version with the next number; None when the text, variables and collections
+    are those of the latest version already (saving unchanged text does not pile up copies)."""
     body = _text_clean(body, field="body", required=True)
     system_prompt = _text_clean(system_prompt, field="system_prompt", required=False)
     spec = variables_spec_clean(variables, used=variables_in(system_prompt, body))
+    named = collection_names_clean(collections, workspace=template.workspace)
     with transaction.atomic():
         # Lock the template so two saves at once cannot take the same number.
         PromptTemplate.objects.select_for_update().filter(pk=template.pk).first()
         latest = template.versions.order_by("-number").first()
-        if latest is not None and (latest.body, latest.system_prompt, latest.variables) == (
-            body,
-            system_prompt,
-            spec,
-        ):
+        same = (
+            (latest.body, latest.system_prompt, latest.variables, latest.collections)
+            if latest
+            else None
+        )
+        if same == (body, system_prompt, spec, named):
             return None
         version = PromptVersion.objects.create(
             template=template,
@@ -135,11 +142,28 @@ def prompt_version_add(
             body=body,
             system_prompt=system_prompt,
             variables=spec,
+            collections=named,
             note=note.strip()[:300],
             created_by=actor.user,
         )
         PromptTemplate.objects.filter(pk=template.pk).update(updated_at=version.created_at)
     return version
+
+
+def collection_names_clean(raw: Any, *, workspace: Workspace) -> list[str]:
+    """Names of the workspace's collections, each once, in the order given."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw) or len(raw) > 10:
+        raise ValidationError({"collections": "A list of at most 10 collection names."})
+    names = list(dict.fromkeys(n.strip() for n in raw if n.strip()))
+    known = set(
+        collection_list(workspace=workspace).filter(name__in=names).values_list("name", flat=True)
+    )
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ValidationError({"collections": f"This workspace has no collection “{missing[0]}”."})
+    return names
 
 
 def prompt_version_mark_production(*, actor: Actor, version: PromptVersion) -> PromptVersion:

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hub.workbench import interruptions, selectors, services
+from hub.workbench import grounded, interruptions, selectors, services
 from hub.workbench.models import Conversation, Message, MessageRole
 from workspaces.access import Actor
 
@@ -26,7 +26,7 @@ class Turn:
     conversation: dict[str, Any]
     messages: list[dict[str, Any]]
     answer_id: int
-    body: dict[str, Any]
+    body: dict[str, Any] | None  # None when the answer failed before any call (see grounded)
     starts_conversation: bool = False  # the first exchange of a chat made by this request
 
 
@@ -57,7 +57,8 @@ def turn_send(*, actor: Actor, payload: dict[str, Any]) -> Turn:
         created = services.turn_start(
             conversation=conversation, parent=parent, content=content, model=conversation.model
         )
-    return dataclasses.replace(_turn(conversation, list(created)), starts_conversation=starts)
+    turn = _turn(actor, conversation, list(created))
+    return dataclasses.replace(turn, starts_conversation=starts)
 
 
 def turn_regenerate(*, actor: Actor, payload: dict[str, Any]) -> Turn:
@@ -70,7 +71,7 @@ def turn_regenerate(*, actor: Actor, payload: dict[str, Any]) -> Turn:
         answer = services.answer_start(
             conversation=conversation, prompt=prompt, model=conversation.model
         )
-    return _turn(conversation, [answer])
+    return _turn(actor, conversation, [answer])
 
 
 def answer_of(*, actor: Actor, message_id: int) -> Message:
@@ -105,8 +106,8 @@ def branch_select(*, actor: Actor, payload: dict[str, Any]) -> int:
 def _conversation_for(
     actor: Actor, payload: dict[str, Any], *, create: bool = True
 ) -> Conversation:
-    """The conversation named (the actor's own only), or a new one; its model, system prompt
-    and parameters are updated to those the request carries."""
+    """The conversation named (the actor's own only), or a new one; its model, system prompt,
+    parameters and collections are updated to those the request carries."""
     model = services.model_clean(payload.get("model"))
     params = services.params_clean(payload.get("params"))
     conversation_id = (
@@ -116,9 +117,11 @@ def _conversation_for(
         system_prompt = services.text_clean(
             payload.get("system_prompt"), field="The system prompt", required=False
         )
-        return services.conversation_create(
+        created = services.conversation_create(
             actor=actor, model=model, system_prompt=system_prompt, params=params
         )
+        _collections_update(actor, created, payload)
+        return created
     conversation = (
         selectors.conversation_list(actor=actor).select_for_update().get(pk=conversation_id)
     )
@@ -130,13 +133,31 @@ def _conversation_for(
     services.conversation_settings_update(
         conversation=conversation, model=model, system_prompt=system_prompt, params=params
     )
+    _collections_update(actor, conversation, payload)
     return conversation
 
 
-def _turn(conversation: Conversation, created: list[Message]) -> Turn:
+def _collections_update(actor: Actor, conversation: Conversation, payload: dict[str, Any]) -> None:
+    """A request that names ``collections`` (ids) sets the chat's; one that does not keeps them."""
+    if "collections" in payload:
+        conversation.collections.set(
+            grounded.collections_clean(actor=actor, raw=payload["collections"])
+        )
+
+
+def _turn(actor: Actor, conversation: Conversation, created: list[Message]) -> Turn:
+    """After the rows are committed: the pipeline's request, grounded in the chat's collections."""
     answer = created[-1]
     prompt = created[-2] if len(created) > 1 else answer.parent
     assert prompt is not None
+    body = services.request_body(
+        model=conversation.model,
+        messages=services.chat_messages(conversation=conversation, until=prompt),
+        params=conversation.params,
+    )
+    body_to_send = grounded.answer_grounded(
+        actor=actor, answer=answer, collections=list(conversation.collections.all()), body=body
+    )
     return Turn(
         conversation={
             "id": conversation.pk,
@@ -145,9 +166,5 @@ def _turn(conversation: Conversation, created: list[Message]) -> Turn:
         },
         messages=[selectors.message_json(m) for m in created],
         answer_id=answer.pk,
-        body=services.request_body(
-            model=conversation.model,
-            messages=services.chat_messages(conversation=conversation, until=prompt),
-            params=conversation.params,
-        ),
+        body=body_to_send,
     )

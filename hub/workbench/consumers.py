@@ -170,6 +170,8 @@ class ChatConsumer(WorkbenchConsumer):
                 "messages": turn.messages,
             }
         )
+        if turn.body is None:  # failed before any call; the answer says why
+            return
         generations.start(
             key=key,
             actor=actor,

@@ -47,6 +47,12 @@ class Conversation(models.Model):
     pinned_at = models.DateTimeField(
         null=True, blank=True, help_text="Pinned chats head the list, newest pin first."
     )
+    collections = models.ManyToManyField(
+        "rag.Collection",
+        blank=True,
+        related_name="+",
+        help_text="Each question is grounded in these.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +127,8 @@ class Message(models.Model):
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the generation writing it."
     )
+    # An answer grounded in collections: the citations its [1], [2] point at (rag.grounding).
+    sources = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -145,6 +153,9 @@ class PlaygroundRun(models.Model):
     system_prompt = models.TextField(blank=True)
     history = models.JSONField(default=list, blank=True)
     blind = models.BooleanField(default=False, help_text="Model names hidden until a vote.")
+    collections = models.ManyToManyField("rag.Collection", blank=True, related_name="+")
+    # Retrieved once for the run, so every slot answers from the same sources.
+    sources = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WorkspaceScopedManager()

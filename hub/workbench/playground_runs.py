@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from hub.workbench import interruptions, selectors, services
+from hub.workbench import grounded, interruptions, selectors, services
 from hub.workbench.chat_turns import id_from
 from hub.workbench.models import PlaygroundRun, PlaygroundSlot
 from workspaces.access import Actor
@@ -34,6 +34,7 @@ def run_start(*, actor: Actor, payload: dict[str, Any]) -> RunPlan:
         for s in raw_slots
         if isinstance(s, dict)
     ]
+    collections = grounded.collections_clean(actor=actor, raw=payload.get("collections"))
     run = services.playground_run_create(
         actor=actor,
         prompt=services.text_clean(payload.get("prompt"), field="The prompt"),
@@ -44,7 +45,7 @@ def run_start(*, actor: Actor, payload: dict[str, Any]) -> RunPlan:
         blind=bool(payload.get("blind")),
         slots=slots,
     )
-    messages = services.playground_messages(run)
+    messages = grounded.run_grounded(actor=actor, run=run, collections=collections)
     bodies = {
         slot.pk: services.request_body(model=slot.model, messages=messages, params=slot.params)
         for slot in run.slots.all()

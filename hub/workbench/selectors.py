@@ -70,6 +70,7 @@ def message_json(message: Message) -> dict[str, Any]:
         "status": message.status,
         "error": message.error,
         "model": message.model,
+        "sources": message.sources,
         **GenerationResult.of_message(message).to_json(),
     }
 
@@ -84,6 +85,7 @@ def conversation_json(conversation: Conversation) -> dict[str, Any]:
         "params": conversation.params,
         "active_leaf_id": conversation.active_leaf_id,
         "total_cost_usd": f"{conversation.total_cost_usd:f}",
+        "collections": [c.pk for c in conversation.collections.all()],
         "messages": [message_json(m) for m in conversation.messages.all()],
     }
 
@@ -156,6 +158,8 @@ def playground_run_json(run: PlaygroundRun) -> dict[str, Any]:
         "history": run.history,
         "blind": run.blind,
         "revealed": revealed,
+        "collections": [c.pk for c in run.collections.all()],
+        "sources": run.sources,
         "vote": None
         if vote is None
         else {"kind": vote.kind, "winners": [s.pk for s in vote.winners.all()]},

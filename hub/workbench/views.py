@@ -18,6 +18,7 @@ from hub.workbench.conversation_list import conversation_groups
 from hub.workbench.generation import generations
 from hub.workbench.model_choices import default_model, model_choices
 from hub.workbench.models import Conversation, PlaygroundRun
+from rag.selectors import collection_list
 from workspaces.access import Actor
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView
@@ -229,6 +230,10 @@ class PlaygroundContinueView(PlaygroundRunPageView):
 
 
 def _models(actor: Actor) -> dict[str, Any]:
-    """The picker's choices and the one to preselect."""
+    """The picker's choices and the one to preselect, and the collections to ground in."""
     choices = model_choices(actor=actor)
-    return {"models": choices, "default_model": default_model(choices, actor=actor)}
+    return {
+        "models": choices,
+        "default_model": default_model(choices, actor=actor),
+        "collections": collection_list(workspace=actor.workspace),
+    }

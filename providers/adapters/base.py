@@ -119,6 +119,13 @@ class ProviderAdapter(ABC):
         """A legacy text_completion, from providers that serve /completions themselves."""
         raise _no_native_completions()
 
+    async def rerank(self, target: Target, body: JSON) -> JSON:
+        """A rerank answer in Cohere's v2 shape (``providers.adapters.rerank_results``) for a
+        validated rerank request, from providers that rerank."""
+        raise UpstreamError(
+            "this provider offers no reranking", status=400, error_class="unsupported"
+        )
+
     def completion_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
         """text_completion chunks as they arrive, from the same providers."""
         raise _no_native_completions()

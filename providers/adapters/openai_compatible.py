@@ -18,6 +18,7 @@ import aiohttp
 
 from providers.adapters import errors
 from providers.adapters.base import JSON, ModelInfo, ProviderAdapter, StreamChunk, Target
+from providers.adapters.rerank_results import rerank_response
 from providers.adapters.timeouts import timeouts_for
 from providers.adapters.upstream_http import UpstreamSessions, sse_lines
 
@@ -45,6 +46,11 @@ class OpenAICompatibleAdapter(ProviderAdapter):
 
     async def completion(self, target: Target, body: JSON) -> JSON:
         return await self._post_json(target, "/completions", body)
+
+    async def rerank(self, target: Target, body: JSON) -> JSON:
+        """Jina's /rerank, which llama.cpp's server, vLLM, Infinity and Together serve too."""
+        answer = await self._request_json(target, "POST", "/rerank", body)
+        return rerank_response(answer, body=body, model=target.model)
 
     def chat_stream(self, target: Target, body: JSON) -> AsyncIterator[StreamChunk]:
         return self._stream(target, "/chat/completions", body)

@@ -24,6 +24,7 @@ from providers.adapters.base import (
     UpstreamError,
 )
 from providers.adapters.model_lists import list_models
+from providers.adapters.rerank_results import rerank_response
 from providers.adapters.timeouts import timeouts_for
 from providers.kinds import ProviderKind
 
@@ -39,6 +40,9 @@ EMBEDDING_ROUTES: dict[str, str] = {
     ProviderKind.GEMINI: "/v1beta",
     ProviderKind.COHERE: "/v1/embed",
 }
+# Cohere's v2 rerank; its answer carries no documents, which the hub attaches itself.
+RERANK_ROUTES: dict[str, str] = {ProviderKind.COHERE: "/v2/rerank"}
+RERANK_FIELDS = ("query", "documents", "top_n", "max_tokens_per_doc")
 WARM_UP_BODY: JSON = {"messages": [{"role": "user", "content": "warm up"}], "max_tokens": 1}
 
 
@@ -65,7 +69,8 @@ def warm_up() -> None:
 
 
 class TranslatedAdapter(ProviderAdapter):
-    """Chat and embeddings through litellm; listing models with a plain HTTP call per kind."""
+    """Chat, embeddings and reranking through litellm; listing models with a plain HTTP call
+    per kind."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -132,6 +137,25 @@ class TranslatedAdapter(ProviderAdapter):
         except Exception as error:
             raise as_upstream_error(error) from None
         return _as_dict(response)
+
+    async def rerank(self, target: Target, body: JSON) -> JSON:
+        path = RERANK_ROUTES.get(self.kind)
+        if path is None:
+            raise UpstreamError(
+                f"{self.kind} offers no reranking", status=400, error_class="unsupported"
+            )
+        limits = timeouts_for(target)
+        fields = {name: body[name] for name in RERANK_FIELDS if body.get(name) is not None}
+        call = self._call_args(target, fields, path)
+        call["model"] = f"{self.prefix.removesuffix('_chat')}/{target.model}"
+        try:
+            async with asyncio.timeout(min(limits.first_token, limits.total)):
+                response = await _litellm().arerank(**call)
+        except TimeoutError:
+            raise errors.timed_out("response") from None
+        except Exception as error:
+            raise as_upstream_error(error) from None
+        return rerank_response(_as_dict(response), body=body, model=target.model)
 
     async def list_models(self, target: Target) -> list[ModelInfo]:
 

@@ -8,7 +8,14 @@ import re
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from providers.simulator import anthropic_wire, completions_wire, content, gemini_wire, openai_wire
+from providers.simulator import (
+    anthropic_wire,
+    completions_wire,
+    content,
+    gemini_wire,
+    openai_wire,
+    rerank_wire,
+)
 from providers.simulator.content import JSON
 from providers.simulator.exchange import ConnectionCut, Exchange, Receive, Send, lifespan
 from providers.simulator.faults import SLOW_FIRST_TOKEN_S, FaultPlan
@@ -55,6 +62,8 @@ class Simulator:
             await self.count_tokens(exchange)
         elif method == "POST" and path == "/v1/embeddings":
             await self.embed(exchange, openai_wire, None)
+        elif method == "POST" and path in ("/v1/rerank", "/v2/rerank"):
+            await self.rerank(exchange, cohere=path.startswith("/v2/"))
         elif method == "POST" and (match := GEMINI_CALL.match(path)):
             model, call = match["model"], match["method"]
             if call in ("generateContent", "streamGenerateContent"):
@@ -143,6 +152,23 @@ class Simulator:
             result = wire.embeddings(body, model)
         except (ValueError, TypeError, AttributeError) as invalid:
             await exchange.respond(400, wire.error(400, str(invalid)))
+            return
+        await exchange.respond(200, result)
+
+    async def rerank(self, exchange: Exchange, *, cohere: bool) -> None:
+        """Jina's /v1/rerank, or Cohere's /v2/rerank with ``cohere``; faults apply as to
+        embeddings."""
+        body = await exchange.json_body()
+        if body is None:
+            await exchange.respond(400, rerank_wire.error(400, "the body is not a JSON object"))
+            return
+        model = str(body.get("model") or "")
+        if await self.apply_fault(exchange, rerank_wire, model, stream=False) is None:
+            return
+        try:
+            result = rerank_wire.rerank(body, model, cohere=cohere)
+        except ValueError as invalid:
+            await exchange.respond(400, rerank_wire.error(400, str(invalid)))
             return
         await exchange.respond(200, result)
 

@@ -1,4 +1,5 @@
-"""Deterministic answers: the same request always gets the same text, tool calls and vectors.
+"""Deterministic answers: the same request always gets the same text, tool calls, vectors
+and relevance scores.
 
 Tokens are whitespace-separated words, so tests can predict usage exactly.
 """
@@ -22,6 +23,7 @@ MODELS: tuple[JSON, ...] = (
     {"id": "echo", "context_window": CONTEXT_WINDOW, "max_output_tokens": 4096},
     {"id": "echo-large", "context_window": 131_072, "max_output_tokens": 8192},
     {"id": "embed", "context_window": 8192, "embedding": True},
+    {"id": "rerank-mini", "context_window": 8192, "rerank": True},
 )
 
 
@@ -162,3 +164,13 @@ def embedding(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
             vector[i] += (digest[i % len(digest)] - 127.5) / 127.5
     norm = math.sqrt(sum(v * v for v in vector)) or 1.0
     return [round(v / norm, 6) for v in vector]
+
+
+def relevance(query: str, document: str) -> float:
+    """The share of the query's words the document contains, in [0, 1]."""
+    asked = _terms(query)
+    return round(len(asked & _terms(document)) / len(asked), 6) if asked else 0.0
+
+
+def _terms(text: str) -> set[str]:
+    return {word.strip("?!.,;:\"'()").lower() for word in words(text)} - {""}

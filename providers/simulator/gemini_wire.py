@@ -119,7 +119,7 @@ def model_list() -> JSON:
              "inputTokenLimit": m["context_window"], "outputTokenLimit": m.get("max_output_tokens", 0),
              "supportedGenerationMethods": ["embedContent"] if m.get("embedding")
              else ["generateContent", "streamGenerateContent"]}
-            for m in content.MODELS
+            for m in content.MODELS if not m.get("rerank")
         ]
     }  # fmt: skip
 

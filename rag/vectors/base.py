@@ -31,7 +31,8 @@ class VectorQuery:
 @dataclass
 class ScoredChunk:
     """A chunk as a search found it: its score and rank from each retriever that found it
-    (1-based; None where that retriever did not), and the fused score it is ordered by."""
+    (1-based; None where that retriever did not), the fused score, and the reranker's score
+    (results are ordered by it when there is one, else by the fused score)."""
 
     chunk_id: int
     score: float
@@ -39,6 +40,7 @@ class ScoredChunk:
     dense_rank: int | None = None
     keyword_score: float | None = None
     keyword_rank: int | None = None
+    rerank_score: float | None = None  # set when a reranker ordered the results
 
 
 @dataclass(frozen=True)

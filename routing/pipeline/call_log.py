@@ -93,6 +93,18 @@ class CallLog:
             self.input_tokens = tokens_in_input(body.get("input"))
             self.tokens_estimated = True
 
+    def usage_from_rerank(self, body: JSON, response: JSON) -> None:
+        """The tokens the provider counted (the adapter puts them in ``usage``); for one that
+        counts search units only (Cohere), an estimate of the query and documents."""
+        usage = response.get("usage") or {}
+        total = usage.get("total_tokens")
+        if isinstance(total, int) and not isinstance(total, bool):
+            self.input_tokens, self.output_tokens, self.cached_tokens = total, 0, 0
+            self.tokens_estimated = False
+        else:
+            self.input_tokens = tokens_in_input([body.get("query"), *body.get("documents", [])])
+            self.tokens_estimated = True
+
     def usage_from_stream_text(self, text: list[str]) -> None:
         """A stream that ended without usage (cut, cancelled, or a provider that sends none)
         still costs: estimate from the prompt and the text that came."""

@@ -70,6 +70,14 @@ async def embed_with_fallback(deployments: list[Deployment], body: JSON, log: Ca
     )
 
 
+async def rerank_with_fallback(deployments: list[Deployment], body: JSON, log: CallLog) -> JSON:
+    return await _first_success(
+        deployments,
+        log,
+        lambda c: adapter_of(c).rerank(c.target, upstream_body(body, c)),
+    )
+
+
 async def stream_with_fallback(
     deployments: list[Deployment], body: JSON, log: CallLog, *, native_completions: bool = False
 ) -> AsyncIterator[StreamChunk]:

@@ -5,7 +5,7 @@
 
 Each step lives in its own module (auth, admission, route, calling, streaming, record); this
 file only puts them in order. Browser chat, playground, evals, agents and RAG call ``chat``,
-``chat_stream`` and ``embed`` here, never an adapter.
+``chat_stream``, ``embed`` and ``rerank`` here, never an adapter.
 """
 
 from __future__ import annotations
@@ -20,8 +20,14 @@ from providers.deployments import Deployment
 from routing.pipeline.admission import admit, reserve, settle, settle_soon
 from routing.pipeline.auth import authenticate
 from routing.pipeline.call_log import CallLog
-from routing.pipeline.calling import call_with_fallback, embed_with_fallback, stream_with_fallback
+from routing.pipeline.calling import (
+    call_with_fallback,
+    embed_with_fallback,
+    rerank_with_fallback,
+    stream_with_fallback,
+)
 from routing.pipeline.errors import ApiError
+from routing.pipeline.grounding_hook import hub_chunk_first, request_grounded, with_hub_answer
 from routing.pipeline.record import record, record_nowait
 from routing.pipeline.route import route
 from routing.pipeline.shapes import OPENAI, ApiShape
@@ -30,7 +36,7 @@ from routing.pipeline.shapes.responses import ResponsesCall
 from routing.pipeline.shapes.responses_request import responses_request_parse
 from routing.pipeline.stored_responses import conversation_before, keep, storing_enabled
 from routing.pipeline.streaming import accounted, chunk_dicts, ended, sse_response
-from routing.pipeline.validation import body_json, embeddings_body_validate
+from routing.pipeline.validation import body_json, embeddings_body_validate, rerank_body_validate
 from routing.pipeline.workspace_routing import workspace_routing
 from workspaces.access import Actor
 from workspaces.roles import Permission
@@ -43,6 +49,9 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
     try:
         log.actor = await authenticate(request, permission=Permission.USE_MODELS)
         sent = body_json(request)
+        hub_answer = None
+        if shape is OPENAI:  # the "hub" extension: grounding in RAG collections
+            sent, hub_answer = await request_grounded(log.actor, sent)
         body = shape.request_to_openai(sent)
         log.model, log.stream = body["model"], bool(body.get("stream"))
         deployments = await _admitted_route(log, body, task=_task(request, body))
@@ -51,6 +60,7 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
             chunks = await stream_with_fallback(deployments, body, log, native_completions=native)
             text: list[str] = []
             events = shape.stream_events(accounted(chunks, log, text), body, log)
+            events = hub_chunk_first(events, hub_answer, body["model"])
             return sse_response(ended(events, log, text, end=_end_soon), log)
         completion = await call_with_fallback(deployments, body, log, native_completions=native)
         log.usage_from_completion(completion)
@@ -59,7 +69,8 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
         await _end(log)
         return shape.error_response(error, log)
     log.finish()
-    response = json_response(shape.completion_from_openai(completion, body, log), log=log)
+    answer = with_hub_answer(shape.completion_from_openai(completion, body, log), hub_answer)
+    response = json_response(answer, log=log)
     await _end(log)
     return response
 
@@ -103,6 +114,21 @@ async def api_embeddings(request: HttpRequest) -> HttpResponse:
     try:
         log.actor = await authenticate(request, permission=Permission.USE_MODELS)
         result = await _embed(log, embeddings_body_validate(body_json(request)))
+    except ApiError as error:
+        log.fail(error)
+        await _end(log)
+        return OPENAI.error_response(error, log)
+    response = json_response(result, log=log)
+    await _end(log)
+    return response
+
+
+async def api_rerank(request: HttpRequest) -> HttpResponse:
+    """POST /v1/rerank (Cohere's v2 and Jina's shape)."""
+    log = CallLog(source=UsageSource.API, endpoint="rerank")
+    try:
+        log.actor = await authenticate(request, permission=Permission.USE_MODELS)
+        result = await _rerank(log, rerank_body_validate(body_json(request)))
     except ApiError as error:
         log.fail(error)
         await _end(log)
@@ -186,6 +212,30 @@ async def _embed(log: CallLog, body: JSON) -> JSON:
     deployments = await _admitted_route(log, body)
     result = await embed_with_fallback(deployments, body, log)
     log.usage_from_embeddings(body, result)
+    log.finish()
+    return result
+
+
+async def rerank(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> JSON:
+    """A rerank answer for in-hub callers (RAG search): ``results`` best first, each with
+    ``index`` and ``relevance_score`` (and ``document`` with ``return_documents``)."""
+    log = CallLog(source=source, endpoint="rerank", actor=actor)
+    try:
+        return await _rerank(log, rerank_body_validate(body))
+    except ApiError as error:
+        log.fail(error)
+        raise
+    finally:
+        await _end(log)
+
+
+async def _rerank(log: CallLog, body: JSON) -> JSON:
+    """Like ``_embed``; ``usage`` is the hub's estimate when the provider counted no tokens."""
+    log.model = body["model"]
+    deployments = await _admitted_route(log, body)
+    result = await rerank_with_fallback(deployments, body, log)
+    log.usage_from_rerank(body, result)
+    result.setdefault("usage", {"total_tokens": log.input_tokens})
     log.finish()
     return result
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="response-input-items",
     ),
     path("embeddings", views.embeddings, name="embeddings"),
+    path("rerank", views.rerank, name="rerank"),
     path("models", views.model_list, name="models"),
     path("models/<path:model_id>", views.model_detail, name="model-detail"),
     re_path(r"^.*$", views.unknown_path),  # a JSON 404 in the caller's shape, never HTML

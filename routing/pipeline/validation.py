@@ -16,6 +16,7 @@ from providers.adapters.base import JSON
 from routing.pipeline.errors import ApiError, invalid
 
 MAX_BODY_BYTES: int = getattr(settings, "HUB_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+MAX_RERANK_DOCUMENTS = 1000
 ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
 
 # The one table of sampling parameters the hub checks, for /v1 and the workbench alike:
@@ -121,6 +122,36 @@ def embeddings_body_validate(body: JSON) -> JSON:
     if "encoding_format" in body and body["encoding_format"] not in ("float", "base64"):
         raise invalid("encoding_format must be 'float' or 'base64'.", param="encoding_format")
     return body
+
+
+def rerank_body_validate(body: JSON) -> JSON:
+    """A rerank request in Cohere's or Jina's shape, its documents as plain strings (what
+    every reranker takes); other fields pass through, as for embeddings."""
+    _model(body)
+    query = body.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise invalid("query must be a non-empty string.", param="query")
+    documents = body.get("documents")
+    if not isinstance(documents, list) or not 0 < len(documents) <= MAX_RERANK_DOCUMENTS:
+        raise invalid(
+            f"documents must be an array of 1 to {MAX_RERANK_DOCUMENTS} strings "
+            "or {'text': ...} objects.",
+            param="documents",
+        )
+    texts = []
+    for index, document in enumerate(documents):
+        text = document.get("text") if isinstance(document, dict) else document
+        if not isinstance(text, str):
+            raise invalid(
+                "each document must be a string or an object with a text string.",
+                param=f"documents[{index}]",
+            )
+        texts.append(text)
+    top_n = body.get("top_n")
+    if top_n is not None and (not _is_int(top_n) or top_n < 1):
+        raise invalid("top_n must be a positive integer.", param="top_n")
+    _optional(body, "return_documents", bool)
+    return {**body, "documents": texts}
 
 
 def _model(body: JSON) -> None:

@@ -117,6 +117,12 @@ async def embeddings(request: HttpRequest) -> HttpResponseBase:
 
 
 @csrf_exempt
+@allow("POST")
+async def rerank(request: HttpRequest) -> HttpResponseBase:
+    return await spine.api_rerank(request)
+
+
+@csrf_exempt
 @allow("POST", shape=ANTHROPIC)
 async def messages_count_tokens(request: HttpRequest) -> HttpResponse:
     """Anthropic's count_tokens: ``{"input_tokens": n}`` (how it was counted in a header)."""
@@ -169,7 +175,7 @@ async def unknown_path(request: HttpRequest) -> HttpResponse:
     error = ApiError(
         f"There is no {request.method} {request.path} in this API. The hub serves "
         "/v1/chat/completions, /v1/responses, /v1/completions, /v1/messages, "
-        "/v1/embeddings and /v1/models.",
+        "/v1/embeddings, /v1/rerank and /v1/models.",
         status=404, code="unknown_url",
     )  # fmt: skip
     return shape.error_response(error, CallLog(source="api"))

@@ -42,7 +42,7 @@ def test_add_a_provider_with_its_key_test_it_and_see_its_models_and_health(
         page.click("[data-test-connection]")
         result = page.locator("#connection-result [data-connection='ok']")
         result.wait_for()
-        assert result.inner_text() == "Connected: 3 models"
+        assert result.inner_text() == "Connected: 4 models"
         assert KEY not in page.content()
         assert page.evaluate(TOO_WIDE) == []
         inaccessible["form"] = axe_violations(page)
@@ -50,7 +50,7 @@ def test_add_a_provider_with_its_key_test_it_and_see_its_models_and_health(
         page.click("button.btn-primary[type=submit]")
         page.wait_for_url(re.compile(r"/providers/\d+/$"))
         flashes = page.inner_text(".flashes")
-        assert "Provider “Sim API” added." in flashes and "3 models synced." in flashes
+        assert "Provider “Sim API” added." in flashes and "4 models synced." in flashes
         assert page.locator("td .cell-title", has_text="echo-large").count() == 1
         assert KEY not in page.content()
         assert page.evaluate(TOO_WIDE) == []

@@ -29,11 +29,12 @@ def simulated(workspace, simulator, slug: str = "sim") -> Provider:
 def test_sync_lists_the_providers_models_with_their_prices(workspace, simulator):
     provider = simulated(workspace, simulator)
     result = sync_models(provider)
-    assert result.added == result.listed == 3
+    assert result.added == result.listed == 4
     echo = ProviderModel.objects.get(provider=provider, name="echo")
     assert echo.input_price_per_mtok == Decimal(1) and echo.output_price_per_mtok == Decimal(2)
     assert echo.context_window == 32768 and echo.synced_at is not None
     assert ProviderModel.objects.get(provider=provider, name="embed").is_embedding
+    assert not ProviderModel.objects.get(provider=provider, name="rerank-mini").is_embedding
     assert sync_models(provider).added == 0  # a second sync updates, never duplicates
 
 
@@ -88,14 +89,14 @@ def test_sync_command_reports_each_provider_and_fails_on_an_unreachable_one(work
     simulated(workspace, simulator)
     out = StringIO()
     call_command("sync_models", "--workspace", workspace.slug, stdout=out)
-    assert f"{workspace.slug}/sim: 3 listed, 3 added" in out.getvalue()
+    assert f"{workspace.slug}/sim: 4 listed, 4 added" in out.getvalue()
     broken = simulated(workspace, simulator, slug="down")
     Provider.objects.filter(pk=broken.pk).update(base_url="http://127.0.0.1:9")
     with pytest.raises(CommandError, match="1 provider"):
         call_command("sync_models", stdout=StringIO(), stderr=StringIO())
     outcome = sync_all_models()
     assert outcome[f"{workspace.pk}:down"].startswith("failed")
-    assert outcome[f"{workspace.pk}:sim"].startswith("3 listed")
+    assert outcome[f"{workspace.pk}:sim"].startswith("4 listed")
 
 
 def test_periodic_sync_is_scheduled_once_and_admin_changes_stay(db):
@@ -114,7 +115,10 @@ def test_make_run_registers_the_simulated_provider_once(workspace, monkeypatch):
     prepare_embedded_services(workspace=workspace)
     provider = Provider.objects.get(workspace=workspace, slug="simulated")
     assert provider.is_simulated and provider.base_url == "http://127.0.0.1:18123"
-    assert set(provider.models.values_list("name", flat=True)) == {"echo", "echo-large", "embed"}
+    names = {"echo", "echo-large", "embed", "rerank-mini"}
+    assert set(provider.models.values_list("name", flat=True)) == names
+    reranker = provider.models.get(name="rerank-mini")
+    assert not (reranker.is_embedding or reranker.supports_tools or reranker.supports_json)
     assert "simulated/echo" in notes[0]
 
 
@@ -132,9 +136,9 @@ def test_sync_models_from_rest_page_and_admin(workspace, owner, simulator, clien
     api = f"/api/workspaces/{workspace.slug}/providers/{provider.pk}/sync-models/"
     assert client.post(api).status_code == 403
     client.force_login(owner)
-    assert client.post(api).json() == {"listed": 3, "added": 3, "updated": 0}
+    assert client.post(api).json() == {"listed": 4, "added": 4, "updated": 0}
     page = client.post(f"/w/{workspace.slug}/providers/{provider.pk}/sync/", follow=True)
-    assert "3 models listed: 0 new, 3 updated." in page.content.decode()
+    assert "4 models listed: 0 new, 4 updated." in page.content.decode()
     Provider.objects.filter(pk=provider.pk).update(base_url="http://127.0.0.1:9")
     failed = client.post(api)
     assert failed.status_code == 502 and "could not connect" in failed.json()["error"]["message"]
@@ -148,7 +152,7 @@ def test_sync_models_admin_action(workspace, simulator, client):
         {"action": "sync_models", "_selected_action": [provider.pk]},
         follow=True,
     )
-    assert "3 listed, 3 new." in response.content.decode()
+    assert "4 listed, 4 new." in response.content.decode()
 
 
 def test_listed_models_the_catalog_cannot_hold_are_left_out_not_a_failed_sync(workspace):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 SECRET = "sk-SECRET-MARKER-abcd1234wxyz"
 WRONG = "sk-SECRET-MARKER-wrong-0000"
 CLOSED_PORT_URL = "http://127.0.0.1:9/v1"
-SIM_MODELS = {"echo", "echo-large", "embed"}
+SIM_MODELS = {"echo", "echo-large", "embed", "rerank-mini"}
 
 
 def url(name: str, workspace, *args) -> str:
@@ -90,7 +90,7 @@ def test_a_typed_key_becomes_an_encrypted_credential_and_the_models_sync_at_once
         SIM_MODELS
     )
     html = response.content.decode()  # the page client also fails on the secret in it
-    assert "Provider “Sim” added." in html and "3 models synced." in html and "echo-large" in html
+    assert "Provider “Sim” added." in html and "4 models synced." in html and "echo-large" in html
 
 
 def test_the_typed_key_is_the_one_the_first_sync_sends(staff_client, workspace, keyed_server):
@@ -185,7 +185,7 @@ def test_connection_lists_the_models_and_saves_nothing(staff_client, workspace, 
             staff_client, workspace, kind=kind, base_url=base_url, api_key=SECRET
         )
         assert response.status_code == 200
-        assert "Connected: 3 models" in response.content.decode()
+        assert "Connected: 4 models" in response.content.decode()
         assert "<html" not in response.content.decode()  # a fragment for htmx
     assert not Provider.objects.exists() and not Credential.objects.exists()
 
@@ -263,7 +263,7 @@ def test_connection_without_javascript_answers_a_whole_page(staff_client, worksp
         url("provider-test-connection", workspace), {"kind": "simulated", "base_url": simulator.url}
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" in html and "Connected: 3 models" in html
+    assert response.status_code == 200 and "<html" in html and "Connected: 4 models" in html
 
 
 @pytest.mark.parametrize("role", ["member", "viewer"])
@@ -293,7 +293,7 @@ def test_the_detail_page_tests_the_saved_provider_at_the_url_it_already_calls(
     assert "Test connection" not in viewer_page
     saved = {"kind": "simulated", "base_url": simulator.url, "credential": ""}
     response = connection_test(owner_client, workspace, provider=provider.pk, **saved)
-    assert "Connected: 3 models" in response.content.decode()
+    assert "Connected: 4 models" in response.content.decode()
     for moved in (
         {"provider": "", **saved},
         {"provider": provider.pk, "base_url": "http://127.0.0.1:9"},

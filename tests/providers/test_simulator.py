@@ -54,6 +54,28 @@ def test_embeddings_are_unit_vectors_and_stable(simulator):
     assert sum(v * v for v in a) == pytest.approx(1.0, abs=1e-3)
 
 
+DOCUMENTS = ["dogs", "cats sleep", "cats"]
+RERANK = {"model": "rerank-mini", "query": "cats sleep", "documents": DOCUMENTS}
+
+
+def test_rerank_scores_word_overlap_in_jina_and_cohere_shapes(simulator):
+    jina = post(simulator, "/v1/rerank", {**RERANK, "top_n": 2}).json()
+    assert jina["results"] == [
+        {"index": 1, "relevance_score": 1.0, "document": {"text": "cats sleep"}},
+        {"index": 2, "relevance_score": 0.5, "document": {"text": "cats"}},
+    ]
+    assert jina["usage"] == {"total_tokens": 3 * 2 + 4} and jina["model"] == "rerank-mini"
+    cohere = post(simulator, "/v2/rerank", RERANK).json()
+    assert [r["index"] for r in cohere["results"]] == [1, 2, 0]
+    assert "document" not in cohere["results"][0]
+    assert cohere["meta"]["billed_units"] == {"search_units": 1}
+
+
+def test_rerank_refuses_bad_bodies_and_meets_faults(simulator):
+    assert post(simulator, "/v1/rerank", {**RERANK, "documents": [1]}).status_code == 400
+    assert post(simulator, "/v1/rerank", {**RERANK, "model": "fault-503"}).status_code == 503
+
+
 def test_model_list_has_prices_and_context(simulator):
     models = httpx.get(simulator.url + "/v1/models").json()["data"]
     echo = next(m for m in models if m["id"] == "echo")

@@ -7,8 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rag.models import Collection, Document, DocumentState
+from rag.retrieval import retrieve
 from tests.archives import zip_bytes
 from tests.clients import assert_openai_error, make_key
+from tests.factories import actor_for
 from tests.rag.corpus import HANDBOOK, RECIPES
 from tests.rag.files import pdf_bytes
 from workspaces.models import ApiKeyScope
@@ -178,3 +180,30 @@ def test_an_inference_key_adds_documents_and_a_read_key_only_searches(
         url(workspace, collection["id"], "search"), {"query": "alpha"}, format="json"
     )
     assert hits.json()["data"][0]["document"] == "a.md"
+
+
+def test_another_workspace_gets_zero_hits_from_a_collection_it_cannot_see(
+    owner_api, session_client, workspace, other_workspace, collection
+):
+    owner_api.post(
+        url(workspace, collection["id"], "documents"),
+        upload(("handbook.md", HANDBOOK.encode())),
+        format="multipart",
+    )
+    outsider = other_workspace.memberships.get(role="owner").user
+    client = session_client(outsider)
+    theirs = client.post(url(other_workspace), {"name": "Theirs"}, format="json").json()
+    for target in (
+        url(other_workspace, collection["id"], "search"),
+        url(workspace, collection["id"], "search"),
+    ):
+        assert_openai_error(client.post(target, {"query": "laptop"}, format="json"), 404)
+    own = client.post(
+        url(other_workspace, theirs["id"], "search"), {"query": "laptop"}, format="json"
+    )
+    assert own.status_code == 200 and own.json()["data"] == []
+    foreign = Collection.objects.get(pk=collection["id"])
+    assert (
+        retrieve(actor=actor_for(outsider, other_workspace), collections=[foreign], query="laptop")
+        == []
+    )

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_collection(actor, name="handbook", **fields) -> Collection:
-    return services.collection_create(
-        actor=actor, fields=CollectionFields(name=name, **fields), embedding_models=[]
-    )
+    return services.collection_create(actor=actor, fields=CollectionFields(name=name, **fields))
 
 
 def test_an_upload_is_chunked_embedded_and_found(workspace):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def collection(workspace) -> Collection:
     return services.collection_create(
-        actor=owner_actor(workspace), fields=CollectionFields(name="Handbook"), embedding_models=[]
+        actor=owner_actor(workspace), fields=CollectionFields(name="Handbook")
     )
 
 

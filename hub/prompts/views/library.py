@@ -17,6 +17,7 @@ from hub.prompts import selectors, services
 from hub.prompts.diffing import versions_diff
 from hub.prompts.forms import PromptForm, PromptSearchForm, use_form
 from hub.prompts.models import PromptTemplate, PromptVersion, VersionLabel
+from rag.selectors import collection_list
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView, form_add_service_errors
 
@@ -31,6 +32,10 @@ class PromptPage(WorkspacePageView):
 
     def scoped_queryset(self) -> QuerySet[PromptTemplate]:
         return PromptTemplate.objects.for_workspace(self.actor.workspace)
+
+    def prompt_form(self, *args: Any, **kwargs: Any) -> PromptForm:
+        names = list(collection_list(workspace=self.actor.workspace).values_list("name", flat=True))
+        return PromptForm(*args, collection_names=names, **kwargs)
 
     def version_number(self, key: str) -> PromptVersion | None:
         """The version whose number is in the query string under ``key``, if any; 404 for
@@ -99,10 +104,10 @@ class PromptCreateView(PromptPage):
     permissions = WRITE
 
     def get(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        return self.render_page({"form": PromptForm()})
+        return self.render_page({"form": self.prompt_form()})
 
     def post(self, request: HttpRequest, workspace_slug: str) -> HttpResponse:
-        form = PromptForm(request.POST)
+        form = self.prompt_form(request.POST)
         if form.is_valid():
             try:
                 template = services.prompt_create(actor=self.actor, **form.cleaned_data)
@@ -122,11 +127,11 @@ class PromptEditView(PromptPage):
 
     def get(self, request: HttpRequest, workspace_slug: str, prompt_id: int) -> HttpResponse:
         base = self.version_number("from") or self.object.versions.order_by("-number").first()
-        form = PromptForm(initial=PromptForm.initial_for(self.object, base))
+        form = self.prompt_form(initial=PromptForm.initial_for(self.object, base))
         return self.render_page({"form": form, "prompt": self.object, "base": base})
 
     def post(self, request: HttpRequest, workspace_slug: str, prompt_id: int) -> HttpResponse:
-        form = PromptForm(request.POST)
+        form = self.prompt_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -158,6 +163,7 @@ class PromptEditView(PromptPage):
                 system_prompt=data["system_prompt"],
                 variables=data["variables"],
                 note=data["note"],
+                collections=data.get("collections", []),
             )
 
 

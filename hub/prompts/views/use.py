@@ -24,6 +24,7 @@ from hub.prompts.models import PromptVersion
 from hub.prompts.rendering import RenderError
 from hub.prompts.views.library import PromptPage
 from hub.workbench.models import Message
+from rag.selectors import collection_list
 from workspaces.roles import Permission
 
 
@@ -114,6 +115,13 @@ class PromptUseView(PromptPage):
             "text": rendered.text,
             "messages": rendered.messages(),
             "variables": {spec["name"]: values[spec["name"]] for spec in version.variables},
+            # Grounded wherever it is used: the chat or playground checks these collections.
+            "collections": [
+                {"id": c.pk, "name": c.name}
+                for c in collection_list(workspace=self.actor.workspace).filter(
+                    name__in=version.collections
+                )
+            ],
         }
 
     def _preview(self, version: PromptVersion, status: int = 200, **context: Any) -> HttpResponse:

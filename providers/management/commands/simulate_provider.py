@@ -24,7 +24,8 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []  # a test double starts fast and asks nothing of the DB
     help = (
         "Serve a simulated provider speaking OpenAI (/v1/chat/completions, /v1/embeddings, "
-        "/v1/models), Anthropic (/v1/messages) and Gemini (/v1beta/models/...). Model names "
+        "/v1/models), Jina's and Cohere's rerank (/v1/rerank, /v2/rerank), Anthropic "
+        "(/v1/messages) and Gemini (/v1beta/models/...). Model names "
         "fault-<name> fail on purpose: " + ", ".join(f"{k} ({v})" for k, v in FAULTS.items())
     )
 

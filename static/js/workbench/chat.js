@@ -69,6 +69,7 @@
     const body = node.querySelector(".msg-body");
     body.replaceChildren(render(message.content));
     if (message.status === "streaming") appendCursor(body);
+    else window.HubKnowledge.decorate(body, message.sources);
     const meta = node.querySelector(".msg-meta-text");
     if (meta) meta.textContent = window.HubMessageMeta(message);
     const badge = node.querySelector(".msg-status");
@@ -205,7 +206,8 @@
     state.refs += 1;
     socket.send({
       type, ref: String(state.refs), conversation_id: state.conversation?.id ?? null,
-      model: els.model.value, system_prompt: els.system.value, params: params(), ...extra,
+      model: els.model.value, system_prompt: els.system.value, params: params(),
+      collections: window.HubKnowledge.selected(), ...extra,
     });
   }
 
@@ -380,6 +382,7 @@
       els.model.value = state.conversation.model;
     }
     els.system.value = state.conversation.system_prompt;
+    window.HubKnowledge.set(state.conversation.collections);
     els.temperature.value = state.conversation.params.temperature ?? "";
     els.maxTokens.value = state.conversation.params.max_tokens ?? "";
     const found = window.HubFound.target();

@@ -20,7 +20,7 @@
     slots: $("pg-slots"), prompt: $("pg-prompt"), system: $("pg-system-prompt"), blind: $("pg-blind"),
     sync: $("pg-sync"), add: $("pg-add-slot"), run: $("pg-start"), status: $("pg-status"),
     vote: $("pg-vote"), voteButtons: $("pg-vote-buttons"), voteResult: $("pg-vote-result"),
-    continueForm: $("pg-continue-form"), insertPrompt: $("pg-insert-prompt"),
+    continueForm: $("pg-continue-form"), insertPrompt: $("pg-insert-prompt"), sources: $("pg-sources"),
   };
   const state = { run: null, slots: [], byKey: new Map(), syncing: false };
 
@@ -151,6 +151,7 @@
     const follow = view.output.scrollHeight - view.output.scrollTop - view.output.clientHeight < 60;
     view.output.replaceChildren(render(view.text));
     if (view.status === "streaming") appendCursor(view.output);
+    else if (state.run?.sources?.length) window.HubKnowledge.decorate(view.output, state.run.sources);
     view.output.dataset.pieces = String(view.n);
     if (view.data) view.output.dataset.key = `slot:${view.data.id}`;
     if (follow) {
@@ -178,8 +179,17 @@
 
   // A run ------------------------------------------------------------------------------------
 
+  // Retrieved once for the run: every slot answered from these, shown once above them.
+  function showSources(run) {
+    const sources = run?.sources ?? [];
+    els.sources.hidden = !sources.length;
+    els.sources.replaceChildren(...(sources.length ? [window.HubKnowledge.panel(sources)] : []));
+  }
+
   function bind(run) {
     state.run = run;
+    showSources(run);
+    window.HubKnowledge.set(run.collections);
     state.byKey.clear();
     run.slots.forEach((data) => {
       const view = state.slots[data.position];
@@ -260,7 +270,7 @@
     els.vote.hidden = true;
     socket.send({
       type: "run", prompt, system_prompt: els.system.value, history: preload.history,
-      blind: els.blind.checked, slots: settings,
+      blind: els.blind.checked, slots: settings, collections: window.HubKnowledge.selected(),
     });
   }
 

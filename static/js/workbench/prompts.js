@@ -107,7 +107,12 @@
       system.closest("details").open = true;
     }
     const { name, version } = rendered.prompt;
-    const extra = rendered.system ? " with its system prompt" : "";
+    const grounded = rendered.collections ?? [];
+    if (grounded.length && window.HubKnowledge) {
+      window.HubKnowledge.set([...window.HubKnowledge.selected(), ...grounded.map((c) => c.id)]);
+    }
+    const extra = (rendered.system ? " with its system prompt" : "")
+      + (grounded.length ? `, grounded in ${grounded.map((c) => c.name).join(", ")}` : "");
     say(`Inserted “${name}” (version ${version})${extra}.`, "info");
   }
 

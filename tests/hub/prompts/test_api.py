@@ -87,7 +87,7 @@ def test_detail_lists_versions_newest_first(owner_api, workspace):
     data = owner_api.get(url(workspace, prompt.pk)).json()
     assert [v["number"] for v in data["versions"]] == [3, 2, 1]
     assert set(data["versions"][0]) == {
-        "number", "system_prompt", "body", "variables", "label", "note", "created_at",
+        "number", "system_prompt", "body", "variables", "collections", "label", "note", "created_at",
     }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from hub.prompts.exchange import FORMAT
 from hub.prompts.models import PromptTemplate, VersionLabel
+from rag.models import Collection
 from tests.clients import htmx
 from tests.hub.prompts.factories import make_prompt
 from tests.hub.workbench.portability.factories import make_conversation
@@ -184,6 +185,7 @@ def test_use_answers_the_rendered_text_as_json(owner_client, workspace):
             {"role": "user", "content": "Explain tides."},
         ],
         "variables": {"audience": "kids", "topic": "tides"},
+        "collections": [],
     }
 
 
@@ -348,3 +350,27 @@ def test_save_as_prompt_from_htmx_answers_a_note_and_refuses_an_empty_message(
     )
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "This message has no text to save."
+
+
+def test_a_version_naming_collections_is_grounded_where_it_is_used(owner_client, workspace):
+    handbook = Collection.objects.create(workspace=workspace, name="Handbook")
+    response = owner_client.post(
+        url("prompt-create", workspace),
+        {
+            "name": "Policy question",
+            "body": "What does the policy say about {{topic}}?",
+            "collections": ["Handbook"],
+        },
+    )
+    template = PromptTemplate.objects.get(name="Policy question")
+    assert response.status_code == 302 and template.versions.get().collections == ["Handbook"]
+    used = owner_client.post(
+        url("prompt-use", workspace, template.pk),
+        {"variables": {"topic": "hotels"}},
+        content_type="application/json",
+    )
+    assert used.json()["collections"] == [{"id": handbook.pk, "name": "Handbook"}]
+    refused = owner_client.post(
+        url("prompt-create", workspace), {"name": "Other", "body": "x", "collections": ["Nope"]}
+    )
+    assert refused.status_code == 400 and not PromptTemplate.objects.filter(name="Other").exists()
