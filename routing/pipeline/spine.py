@@ -10,7 +10,7 @@ file only puts them in order. Browser chat, playground, evals, agents and RAG ca
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
@@ -110,25 +110,26 @@ async def api_responses(request: HttpRequest) -> HttpResponseBase:
 
 async def api_embeddings(request: HttpRequest) -> HttpResponse:
     """POST /v1/embeddings."""
-    log = CallLog(source=UsageSource.API, endpoint="embeddings")
-    try:
-        log.actor = await authenticate(request, permission=Permission.USE_MODELS)
-        result = await _embed(log, embeddings_body_validate(body_json(request)))
-    except ApiError as error:
-        log.fail(error)
-        await _end(log)
-        return OPENAI.error_response(error, log)
-    response = json_response(result, log=log)
-    await _end(log)
-    return response
+    return await _api_call(request, "embeddings", embeddings_body_validate, _embed)
 
 
 async def api_rerank(request: HttpRequest) -> HttpResponse:
     """POST /v1/rerank (Cohere's v2 and Jina's shape)."""
-    log = CallLog(source=UsageSource.API, endpoint="rerank")
+    return await _api_call(request, "rerank", rerank_body_validate, _rerank)
+
+
+Validate = Callable[[JSON], JSON]
+Step = Callable[[CallLog, JSON], Awaitable[JSON]]
+
+
+async def _api_call(
+    request: HttpRequest, endpoint: str, validate: Validate, step: Step
+) -> HttpResponse:
+    """A non-streaming /v1 call: authenticate, check the body, run ``step``, answer JSON."""
+    log = CallLog(source=UsageSource.API, endpoint=endpoint)
     try:
         log.actor = await authenticate(request, permission=Permission.USE_MODELS)
-        result = await _rerank(log, rerank_body_validate(body_json(request)))
+        result = await step(log, validate(body_json(request)))
     except ApiError as error:
         log.fail(error)
         await _end(log)
@@ -197,9 +198,22 @@ async def chat_stream(
 
 async def embed(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> JSON:
     """An embeddings response for in-hub callers (RAG ingestion and search)."""
-    log = CallLog(source=source, endpoint="embeddings", actor=actor)
+    return await _in_hub_call(actor, body, source, "embeddings", embeddings_body_validate, _embed)
+
+
+async def rerank(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> JSON:
+    """A rerank answer for in-hub callers (RAG search): ``results`` best first, each with
+    ``index`` and ``relevance_score`` (and ``document`` with ``return_documents``)."""
+    return await _in_hub_call(actor, body, source, "rerank", rerank_body_validate, _rerank)
+
+
+async def _in_hub_call(
+    actor: Actor, body: JSON, source: str, endpoint: str, validate: Validate, step: Step
+) -> JSON:
+    """``step`` for an in-hub caller; a failure is recorded, then raised as ApiError."""
+    log = CallLog(source=source, endpoint=endpoint, actor=actor)
     try:
-        return await _embed(log, embeddings_body_validate(body))
+        return await step(log, validate(body))
     except ApiError as error:
         log.fail(error)
         raise
@@ -214,19 +228,6 @@ async def _embed(log: CallLog, body: JSON) -> JSON:
     log.usage_from_embeddings(body, result)
     log.finish()
     return result
-
-
-async def rerank(*, actor: Actor, body: JSON, source: str = UsageSource.RAG) -> JSON:
-    """A rerank answer for in-hub callers (RAG search): ``results`` best first, each with
-    ``index`` and ``relevance_score`` (and ``document`` with ``return_documents``)."""
-    log = CallLog(source=source, endpoint="rerank", actor=actor)
-    try:
-        return await _rerank(log, rerank_body_validate(body))
-    except ApiError as error:
-        log.fail(error)
-        raise
-    finally:
-        await _end(log)
 
 
 async def _rerank(log: CallLog, body: JSON) -> JSON:
