@@ -162,6 +162,7 @@ def _index(work: _Work, chunks: list[TextChunk], vectors: list[np.ndarray]) -> N
         raise EmbeddingFailed(
             f"The model gives {dimension} numbers a vector, the collection holds {collection.dimension}."
         )
+    keywords = [document_vector(chunk.text) for chunk in chunks]
     rows = [
         Chunk(
             workspace_id=document.workspace_id,
@@ -176,9 +177,9 @@ def _index(work: _Work, chunks: list[TextChunk], vectors: list[np.ndarray]) -> N
             heading_path=list(chunk.heading_path),
             tokens=chunk.tokens,
             dense=vector.astype(np.float32).tobytes(),
-            sparse=document_vector(chunk.text).to_bytes(),
+            sparse=sparse.to_bytes(),
         )
-        for chunk, vector in zip(chunks, vectors, strict=True)
+        for chunk, vector, sparse in zip(chunks, vectors, keywords, strict=True)
     ]
     with transaction.atomic():
         locked = Document.objects.select_for_update().filter(
@@ -192,8 +193,8 @@ def _index(work: _Work, chunks: list[TextChunk], vectors: list[np.ndarray]) -> N
         vector_store().chunks_added(
             collection,
             [
-                IndexedChunk(c.pk, document.pk, vector, document_vector(c.text))
-                for c, vector in zip(created, vectors, strict=True)
+                IndexedChunk(c.pk, document.pk, vector, sparse)
+                for c, vector, sparse in zip(created, vectors, keywords, strict=True)
             ],
         )
         Collection.objects.filter(pk=collection.pk).update(

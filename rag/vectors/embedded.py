@@ -99,7 +99,8 @@ class EmbeddedVectorStore:
 
     def __init__(self) -> None:
         self._loaded: dict[tuple[int, int], LoadedCollection] = {}
-        self._lock = threading.Lock()
+        self._locks: dict[tuple[int, int], threading.Lock] = {}
+        self._lock = threading.Lock()  # guards the two dicts; a load holds only its own lock
 
     def chunks_added(self, collection: Collection, chunks: list[IndexedChunk]) -> None:
         """Nothing to do: the rows hold the vectors, and the version bump makes readers reload."""
@@ -114,9 +115,13 @@ class EmbeddedVectorStore:
     def loaded(self, collection: Collection) -> LoadedCollection:
         key = (collection.workspace_id, collection.pk)
         with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:  # one load per collection; searches of other collections go on
             held = self._loaded.get(key)
             if held is None or held.version != collection.index_version:
-                held = self._loaded[key] = collection_load(collection)
+                held = collection_load(collection)
+                with self._lock:
+                    self._loaded[key] = held
         return held
 
     def search(self, collection: Collection, query: VectorQuery) -> list[ScoredChunk]:
