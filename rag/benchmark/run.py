@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from celery import current_app as celery_app
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
-from hub.celery import app as celery_app
 from rag import services
 from rag.benchmark.corpus import Manual, Query, corpus
 from rag.benchmark.metrics import ndcg_at, percentile, recall_at, reciprocal_rank
