@@ -3,7 +3,9 @@
 Import is idempotent: templates are matched by name, versions by their text and variables,
 so importing the same file twice (or a file exported from another workspace that shares
 some versions) adds only what is new. A file is checked completely before anything is
-written; a broken one changes nothing and says where it is broken.
+written; a broken one changes nothing and says where it is broken. A version's RAG
+collections travel by name; a name the importing workspace has no collection for is left
+out of the version and listed in the result.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from hub.prompts.models import PromptTemplate, PromptVersion, VersionLabel
 from hub.prompts.rendering import variables_in, variables_spec_clean
+from rag.selectors import collection_list
 from workspaces.access import Actor
 from workspaces.uploads import FileRejected, upload_json
 
@@ -46,6 +49,7 @@ def prompts_export(*, actor: Actor) -> dict[str, Any]:
                         "system_prompt": version.system_prompt,
                         "body": version.body,
                         "variables": version.variables,
+                        "collections": version.collections,
                         "label": version.label,
                         "note": version.note,
                         "created_at": version.created_at.isoformat(),
@@ -65,10 +69,12 @@ class _Version:
     variables: list[dict[str, Any]]
     label: str
     note: str
+    collections: list[str] = field(default_factory=list)
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return self.system_prompt, self.body, json.dumps(self.variables, sort_keys=True)
+    def key(self) -> tuple[str, str, str, tuple[str, ...]]:
+        variables = json.dumps(self.variables, sort_keys=True)
+        return self.system_prompt, self.body, variables, tuple(self.collections)
 
 
 @dataclass
@@ -85,6 +91,7 @@ class PromptImportResult:
     updated: list[str] = field(default_factory=list)
     versions_added: int = 0
     versions_present: int = 0
+    collections_missing: list[str] = field(default_factory=list)
 
 
 def prompts_parse(raw: bytes) -> list[_Prompt]:
@@ -169,15 +176,35 @@ def _version_parse(item: dict[str, Any], *, where: str) -> _Version:
         variables=spec,
         label=label,
         note=_text(item, "note", where=where).strip()[:300],
+        collections=_names(item.get("collections"), where=f"{where}.collections"),
     )
+
+
+def _names(raw: Any, *, where: str) -> list[str]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list) or len(raw) > 10:
+        raise ValidationError(f"{where} must be a list of at most 10 collection names.")
+    if not all(isinstance(name, str) and 0 < len(name.strip()) <= 100 for name in raw):
+        raise ValidationError(f"{where} must hold names of 1 to 100 characters.")
+    return list(dict.fromkeys(name.strip() for name in raw))
 
 
 def prompts_import(*, actor: Actor, raw: bytes) -> PromptImportResult:
     """Add the file's templates and versions that the workspace does not have yet."""
     prompts = prompts_parse(raw)
     result = PromptImportResult()
+    wanted = {name for p in prompts for v in p.versions for name in v.collections}
+    known = set(
+        collection_list(workspace=actor.workspace)
+        .filter(name__in=wanted)
+        .values_list("name", flat=True)
+    )
+    result.collections_missing = sorted(wanted - known)
     with transaction.atomic():
         for prompt in prompts:
+            for version in prompt.versions:
+                version.collections = [n for n in version.collections if n in known]
             _prompt_merge(actor, prompt, result)
     return result
 
@@ -193,7 +220,9 @@ def _prompt_merge(actor: Actor, prompt: _Prompt, result: PromptImportResult) -> 
         },
     )
     existing = list(template.versions.all())
-    present = {_Version(v.system_prompt, v.body, v.variables, "", "").key for v in existing}
+    present = {
+        _Version(v.system_prompt, v.body, v.variables, "", "", v.collections).key for v in existing
+    }
     number = max((v.number for v in existing), default=0)
     has_production = any(v.is_production for v in existing)
     added = 0
@@ -210,6 +239,7 @@ def _prompt_merge(actor: Actor, prompt: _Prompt, result: PromptImportResult) -> 
             system_prompt=version.system_prompt,
             body=version.body,
             variables=version.variables,
+            collections=version.collections,
             label=label,
             note=version.note,
             created_by=actor.user,

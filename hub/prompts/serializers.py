@@ -143,3 +143,8 @@ class PromptImportResultSerializer(serializers.Serializer):
     )
     versions_added = serializers.IntegerField()
     versions_present = serializers.IntegerField(help_text="Versions the workspace had already.")
+    collections_missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Collection names in the file this workspace has no collection for; the "
+        "versions were imported without them.",
+    )
