@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
@@ -38,19 +39,31 @@ class IngestionStopped(Exception):
     """The document was deleted or queued again while this task worked on it."""
 
 
+class WorkerStopping(Exception):
+    """The worker is shutting down: the document goes back to the queue, not to "failed"."""
+
+
+def _never() -> bool:
+    return False
+
+
 @dataclass
 class _Work:
     document: Document
     collection: Collection
     embedder: Embedder
+    should_stop: Callable[[], bool] = field(default=_never)
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def document_ingest(document_id: int) -> str:
-    """Work one queued document; returns its state afterwards ("" when it was not queued)."""
+def document_ingest(document_id: int, should_stop: Callable[[], bool] = _never) -> str:
+    """Work one queued document; returns its state afterwards ("" when it was not queued).
+
+    ``should_stop`` is asked between batches: when it says yes, the document is put back
+    to queued (the caller queues it again) so a worker stopping for a deploy loses nothing."""
     claimed = Document.objects.filter(pk=document_id, state=DocumentState.QUEUED).update(
         state=DocumentState.PARSING, heartbeat_at=timezone.now(), error=""
     )
@@ -60,7 +73,7 @@ def document_ingest(document_id: int) -> str:
         pk=document_id
     )
     try:
-        work = _Work(document, document.collection, _embedder(document))
+        work = _Work(document, document.collection, _embedder(document), should_stop)
         parsed = _parse(work)
         chunks = _chunk(work, parsed)
         vectors = _embed(work, chunks)
@@ -68,6 +81,8 @@ def document_ingest(document_id: int) -> str:
         return DocumentState.INDEXED
     except IngestionStopped:
         return ""
+    except WorkerStopping:
+        return _release(document)
     except (Unreadable, EmbeddingFailed) as reason:
         return _fail(document, str(reason))
     except Exception as error:  # a failed file must never stay "in progress"
@@ -135,6 +150,8 @@ def _embed(work: _Work, chunks: list[TextChunk]) -> list[np.ndarray]:
     text_of = {h: chunk.text for h, chunk in zip(hashes, chunks, strict=True)}
     batch = max(1, int(settings.HUB_RAG_EMBED_BATCH))
     for start in range(0, len(pending), batch):
+        if work.should_stop():
+            raise WorkerStopping
         wanted = pending[start : start + batch]
         for h, vector in zip(
             wanted, work.embedder.embed([text_of[h] for h in wanted]), strict=True
@@ -225,6 +242,14 @@ def stalled_documents(*, older_than: timedelta) -> QuerySet[Document]:
     """Documents in progress whose task stopped beating: its worker died or was killed."""
     cutoff = timezone.now() - older_than
     return Document.objects.filter(state__in=WORKING, heartbeat_at__lt=cutoff)
+
+
+def _release(document: Document) -> str:
+    """Back to queued, keeping its place in the progress batch (``queued_at``)."""
+    released = Document.objects.filter(pk=document.pk, state__in=WORKING).update(
+        state=DocumentState.QUEUED, chunks_done=0, heartbeat_at=None
+    )
+    return DocumentState.QUEUED if released else ""
 
 
 def _fail(document: Document, reason: str) -> str:

@@ -1,10 +1,13 @@
 """RAG under ``make run``'s processes, from outside: files uploaded over HTTP are ingested by
 the separate ingestion worker (over the broker on local files, no eager tasks), progress is
-read back while it works, and the web process searches what the worker wrote."""
+read back while it works, and the web process searches what the worker wrote. A hub stopped
+with SIGTERM in the middle of a document hands it on: the next start finishes it, once."""
 
 from __future__ import annotations
 
 import random
+import signal
+import sqlite3
 import time
 
 import httpx
@@ -43,16 +46,21 @@ def signed_in(base: str) -> httpx.Client:
     return client
 
 
+STACK = {
+    "DEBUG": "true",
+    "HUB_ADMIN_PASSWORD": PASSWORD,
+    "HUB_SIMULATOR": "false",
+    "HUB_LOCAL_WORKER": "false",
+}
+
+
+def progress_of(client: httpx.Client, collection_id: int) -> dict:
+    return client.get(f"/api/workspaces/default/collections/{collection_id}/progress/").json()
+
+
 def test_the_ingestion_worker_indexes_beside_the_web_process(tmp_path):
     port = free_port()
-    hub = start_hub(
-        tmp_path,
-        port,
-        DEBUG="true",
-        HUB_ADMIN_PASSWORD=PASSWORD,
-        HUB_SIMULATOR="false",
-        HUB_LOCAL_WORKER="false",
-    )
+    hub = start_hub(tmp_path, port, **STACK)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz", timeout=120)
@@ -92,5 +100,62 @@ def test_the_ingestion_worker_indexes_beside_the_web_process(tmp_path):
             f"{api}{collection['id']}/search/", json={"query": "lost laptop"}
         ).json()["data"]
         assert "extension 4444" in hits[0]["text"]
+    finally:
+        stop(hub)
+
+
+def test_a_hub_stopped_mid_document_hands_it_on_and_the_next_start_finishes_it(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    hub = start_hub(tmp_path, port, **STACK)
+    try:
+        wait_for(f"{base}/healthz", timeout=150)
+        client = signed_in(base)
+        api = "/api/workspaces/default/collections/"
+        collection = client.post(api, json={"name": "Drill"}).json()
+        documents = f"{api}{collection['id']}/documents/"
+        upload = client.post(documents, files=[("files", ("long.txt", long_text(400).encode()))])
+        assert upload.status_code == 202, upload.text
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            progress = progress_of(client, collection["id"])
+            if 0 < progress["chunks_done"] < progress["chunks_total"]:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"embedding never seen under way: {progress}")
+        hub.send_signal(signal.SIGTERM)  # what a deploy or `docker stop` sends
+        output, _ = hub.communicate(timeout=40)
+        assert hub.returncode == 0, output
+        assert "killed" not in output.lower(), output
+    finally:
+        if hub.poll() is None:
+            stop(hub)
+    with sqlite3.connect(tmp_path / "hub.sqlite3") as db:
+        state, done = db.execute(
+            "SELECT state, chunks_done FROM rag_document WHERE name = 'long.txt'"
+        ).fetchone()
+    assert (state, done) == ("queued", 0), "the stopping worker should hand the document back"
+
+    hub = start_hub(tmp_path, port, **STACK)
+    try:
+        wait_for(f"{base}/healthz", timeout=150)
+        client = signed_in(base)
+        deadline = time.monotonic() + 240
+        while progress_of(client, collection["id"])["active"] and time.monotonic() < deadline:
+            time.sleep(0.5)
+        (document,) = client.get(documents).json()["results"]
+        assert document["state"] == "indexed", document
+        assert document["chunks_done"] == document["chunks_total"] >= 400
+        with sqlite3.connect(tmp_path / "hub.sqlite3") as db:
+            rows, positions = db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT position) FROM rag_chunk WHERE document_id = ?",
+                (document["id"],),
+            ).fetchone()
+        assert rows == positions == document["chunks_total"]  # each chunk once, none lost
+        hits = client.post(
+            f"{api}{collection['id']}/search/", json={"query": "Paragraph 399"}
+        ).json()["data"]
+        assert hits and {hit["document_id"] for hit in hits} == {document["id"]}
     finally:
         stop(hub)

@@ -3,9 +3,12 @@ embedding model (tasks run eagerly in tests, after commit)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rag import services
+from rag.ingestion import document_ingest
 from rag.models import Chunk, Collection, Document, DocumentState
 from rag.retrieval import retrieve
 from rag.services import CollectionFields
@@ -95,3 +98,24 @@ def test_deleting_a_document_removes_its_chunks_from_search(workspace):
     collection.refresh_from_db()
     hits = retrieve(actor=actor, collections=[collection], query="laptop encryption")
     assert {hit.chunk.document.name for hit in hits} == {"b.md"}
+
+
+def test_a_stopping_worker_puts_a_new_version_back_on_the_queue_and_keeps_the_old_one(
+    workspace,
+):
+    actor = owner_actor(workspace)
+    collection = make_collection(actor)
+    services.documents_add(
+        actor=actor, collection=collection, uploads=[("a.md", HANDBOOK.encode())]
+    )
+    document = Document.objects.get(name="a.md")
+    old_chunks = set(document.chunks.values_list("id", flat=True))
+    Path(document.file.path).write_bytes(RECIPES.encode())  # a new version, not embedded yet
+    Document.objects.filter(pk=document.pk).update(state=DocumentState.QUEUED)
+
+    assert document_ingest(document.pk, should_stop=lambda: True) == DocumentState.QUEUED
+    document.refresh_from_db()
+    assert (document.state, document.chunks_done, document.heartbeat_at) == ("queued", 0, None)
+    assert set(document.chunks.values_list("id", flat=True)) == old_chunks  # still searchable
+    assert document_ingest(document.pk) == DocumentState.INDEXED  # the next worker's turn
+    assert "starter" in " ".join(document.chunks.values_list("text", flat=True))
