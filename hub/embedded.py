@@ -138,12 +138,12 @@ def simulated_provider_register(workspace: Workspace, base_url: str):
     )
     if not created and provider.kind == ProviderKind.SIMULATED and provider.base_url != base_url:
         Provider.objects.filter(pk=provider.pk).update(base_url=base_url)
-    # The catalog knows chat and embedding models only: a reranker is listed as neither
-    # (no tools, no JSON mode), and routes like any model for /v1/rerank.
+    # A reranker has no tools and no JSON mode; it routes like any model for /v1/rerank.
     listed = [
         ModelInfo(
             id=m["id"], context_window=m["context_window"],
             max_output_tokens=m.get("max_output_tokens"), is_embedding=bool(m.get("embedding")),
+            is_rerank=bool(m.get("rerank")),
             supports_tools=_chats(m), supports_json=_chats(m),
             input_price_per_mtok=Decimal(PRICING["prompt"]) * MILLION,
             output_price_per_mtok=Decimal(PRICING["completion"]) * MILLION,

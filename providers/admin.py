@@ -87,6 +87,13 @@ class LocalModelFileAdmin(admin.ModelAdmin):
 class ProviderModelAdmin(admin.ModelAdmin):
     list_display = ["__str__", "workspace", "source", "enabled", "context_window",
                     "input_price_per_mtok", "output_price_per_mtok", "prices_overridden"]  # fmt: skip
-    list_filter = ["source", "enabled", "is_embedding", "prices_overridden", "provider__kind"]
+    list_filter = [
+        "source",
+        "enabled",
+        "is_embedding",
+        "is_rerank",
+        "prices_overridden",
+        "provider__kind",
+    ]
     search_fields = ["name", "provider__slug", "provider__name"]
     list_editable = ["enabled"]

@@ -115,6 +115,7 @@ def _apply_facts(row: ProviderModel, kind: str, info: ModelInfo) -> None:
         info.max_output_tokens or (facts and facts.max_output_tokens) or row.max_output_tokens
     )
     row.is_embedding = info.is_embedding or bool(facts and facts.is_embedding)
+    row.is_rerank = info.is_rerank or bool(facts and facts.is_rerank)
     if facts is not None:
         row.supports_tools = facts.supports_tools
         row.supports_vision = facts.supports_vision

@@ -105,6 +105,8 @@ class ProviderModel(models.Model):
     supports_vision = models.BooleanField(default=False)
     supports_json = models.BooleanField(default=False)
     is_embedding = models.BooleanField(default=False)
+    # Scores documents against a query (/v1/rerank); never offered for chat.
+    is_rerank = models.BooleanField(default=False)
     input_price_per_mtok = models.DecimalField(
         max_digits=14, decimal_places=6, null=True, blank=True
     )

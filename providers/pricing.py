@@ -38,6 +38,7 @@ class CatalogFacts:
     supports_vision: bool = False
     supports_json: bool = False
     is_embedding: bool = False
+    is_rerank: bool = False
     input_price: Decimal | None = None
     output_price: Decimal | None = None
     cached_input_price: Decimal | None = None
@@ -68,6 +69,7 @@ def facts_for(kind: str, model: str) -> CatalogFacts | None:
             entry.get("supports_response_schema") or entry.get("supports_function_calling")
         ),
         is_embedding=entry.get("mode") == "embedding",
+        is_rerank=entry.get("mode") == "rerank",
         input_price=_per_million(entry.get("input_cost_per_token")),
         output_price=_per_million(entry.get("output_cost_per_token")),
         cached_input_price=_per_million(entry.get("cache_read_input_token_cost")),

@@ -45,13 +45,13 @@ def embedding_model_choices(*, actor: Actor) -> list[str]:
 
 
 def reranker_choices(*, actor: Actor) -> list[str]:
-    """The local cross-encoder when one is configured, then the workspace's models whose
-    name says rerank, and its aliases."""
+    """The local cross-encoder when one is configured, then the workspace's rerank models,
+    and its aliases."""
     local = [CROSS_ENCODER] if settings.HUB_RAG_CROSS_ENCODER else []
     return local + [
         entry["id"]
         for entry in model_list(actor=actor)
-        if "rerank" in entry["id"].lower() or entry.get("owned_by") == "alias"
+        if entry.get("is_rerank") or entry.get("owned_by") == "alias"
     ]
 
 

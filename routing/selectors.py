@@ -82,6 +82,7 @@ def model_json(entry: ProviderModel) -> JSON:
         "supports_vision": entry.supports_vision,
         "supports_json": entry.supports_json,
         "is_embedding": entry.is_embedding,
+        "is_rerank": entry.is_rerank,
         "pricing": {
             "input_per_mtok": price(entry.input_price_per_mtok),
             "output_per_mtok": price(entry.output_price_per_mtok),

@@ -23,7 +23,11 @@ ALIASES = "Aliases"
 
 def model_choices(*, actor: Actor) -> list[dict[str, Any]]:
     """Chat-capable models, grouped by provider, then aliases; each with ``available``."""
-    entries = [entry for entry in model_list(actor=actor) if not entry.get("is_embedding")]
+    entries = [
+        entry
+        for entry in model_list(actor=actor)
+        if not (entry.get("is_embedding") or entry.get("is_rerank"))
+    ]
     health = {h.provider.slug: h for h in provider_health_list(workspace=actor.workspace)}
     opened = _open_breakers(actor)
     choices: dict[str, dict[str, Any]] = {}
@@ -85,7 +89,7 @@ def last_model(*, actor: Actor) -> str:
 def _open_breakers(actor: Actor) -> set[str]:
     """``provider/model`` of the deployments whose circuit breaker is open now."""
     rows = ProviderModel.objects.for_workspace(actor.workspace).filter(
-        enabled=True, provider__enabled=True, is_embedding=False
+        enabled=True, provider__enabled=True, is_embedding=False, is_rerank=False
     )
     keys = {
         deployment_key(provider_id, name): f"{slug}/{name}"

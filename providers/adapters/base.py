@@ -63,6 +63,7 @@ class ModelInfo:
     supports_vision: bool | None = None
     supports_json: bool | None = None
     is_embedding: bool = False
+    is_rerank: bool = False
     input_price_per_mtok: Decimal | None = None  # when the list itself carries prices
     output_price_per_mtok: Decimal | None = None
 

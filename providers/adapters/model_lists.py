@@ -31,6 +31,7 @@ async def list_models(kind: str, target: Target, timeout: httpx.Timeout) -> list
                 id=m["name"],
                 context_window=m.get("context_length"),
                 is_embedding="embed" in (m.get("endpoints") or []),
+                is_rerank="rerank" in (m.get("endpoints") or []),
             )
             for m in data.get("models") or []
             if m.get("name")

@@ -165,6 +165,7 @@ def _model_info(entry: JSON) -> ModelInfo:
         id=model_id,
         context_window=context,
         is_embedding="embed" in model_id.lower() or entry.get("type") == "embedding",
+        is_rerank="rerank" in model_id.lower() or entry.get("type") == "rerank",
         input_price_per_mtok=_per_million(pricing.get("prompt")),
         output_price_per_mtok=_per_million(pricing.get("completion")),
     )

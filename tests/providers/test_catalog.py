@@ -34,7 +34,8 @@ def test_sync_lists_the_providers_models_with_their_prices(workspace, simulator)
     assert echo.input_price_per_mtok == Decimal(1) and echo.output_price_per_mtok == Decimal(2)
     assert echo.context_window == 32768 and echo.synced_at is not None
     assert ProviderModel.objects.get(provider=provider, name="embed").is_embedding
-    assert not ProviderModel.objects.get(provider=provider, name="rerank-mini").is_embedding
+    reranker = ProviderModel.objects.get(provider=provider, name="rerank-mini")
+    assert reranker.is_rerank and not reranker.is_embedding
     assert sync_models(provider).added == 0  # a second sync updates, never duplicates
 
 
@@ -118,6 +119,7 @@ def test_make_run_registers_the_simulated_provider_once(workspace, monkeypatch):
     names = {"echo", "echo-large", "embed", "rerank-mini"}
     assert set(provider.models.values_list("name", flat=True)) == names
     reranker = provider.models.get(name="rerank-mini")
+    assert reranker.is_rerank
     assert not (reranker.is_embedding or reranker.supports_tools or reranker.supports_json)
     assert "simulated/echo" in notes[0]
 

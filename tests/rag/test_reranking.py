@@ -69,7 +69,9 @@ def test_without_a_configured_cross_encoder_it_cannot_be_chosen(workspace):
 
 def test_a_workspace_rerank_model_reranks_through_the_pipeline(workspace, simulator):
     provider = wire_provider(workspace, slug="sim", base_url=simulator.url)
-    ProviderModel.objects.get_or_create(workspace=workspace, provider=provider, name="rerank-mini")
+    ProviderModel.objects.get_or_create(
+        workspace=workspace, provider=provider, name="rerank-mini", defaults={"is_rerank": True}
+    )
     actor = owner_actor(workspace)
     collection = filled(actor, reranker="sim/rerank-mini")
     hits = retrieve(

@@ -62,6 +62,16 @@ def test_models_are_grouped_by_provider_with_context_price_and_health(two_provid
     assert choices["fast"]["health"] == "2 of 2 candidates up"
 
 
+def test_embedding_and_rerank_models_are_not_offered_for_chat(two_providers):
+    workspace, first, _second = two_providers
+    ProviderModel.objects.create(
+        workspace=workspace, provider=first, name="rerank-mini", is_rerank=True, **PRICES
+    )
+    choices = by_id(workspace)
+    assert "alpha/echo" in choices
+    assert "alpha/embed" not in choices and "alpha/rerank-mini" not in choices
+
+
 def test_a_provider_that_is_down_is_never_preselected(two_providers):
     workspace, first, _second = two_providers
     conversation_make(workspace)  # its model, sim/echo, is not in this workspace's catalog
