@@ -7,6 +7,8 @@ the screen."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +31,7 @@ PROGRESS = "#collection-documents .ingest-progress"
 
 
 @pytest.fixture
-def handbook(transactional_db, hub, simulator) -> Collection:
+def handbook(transactional_db, hub, simulator) -> Iterator[Collection]:
     """Alice's "Handbook" with one indexed file and one a worker is half-way through."""
     pipeline_caches_clear()
     alice = factories.make_user("alice")
