@@ -54,8 +54,20 @@ STACK = {
 }
 
 
+API = "/api/workspaces/default/collections/"
+
+
+def collection_with_long_file(client: httpx.Client, name: str, paragraphs: int) -> tuple[int, str]:
+    """A new collection and its documents URL, with ``long.txt`` uploaded to it."""
+    collection = client.post(API, json={"name": name}).json()["id"]
+    documents = f"{API}{collection}/documents/"
+    upload = client.post(documents, files=[("files", ("long.txt", long_text(paragraphs).encode()))])
+    assert upload.status_code == 202, upload.text
+    return collection, documents
+
+
 def progress_of(client: httpx.Client, collection_id: int) -> dict:
-    return client.get(f"/api/workspaces/default/collections/{collection_id}/progress/").json()
+    return client.get(f"{API}{collection_id}/progress/").json()
 
 
 def test_the_ingestion_worker_indexes_beside_the_web_process(tmp_path):
@@ -65,11 +77,7 @@ def test_the_ingestion_worker_indexes_beside_the_web_process(tmp_path):
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz", timeout=120)
         client = signed_in(base)
-        api = "/api/workspaces/default/collections/"
-        collection = client.post(api, json={"name": "Stack"}).json()
-        documents = f"{api}{collection['id']}/documents/"
-        big = client.post(documents, files=[("files", ("long.txt", long_text(300).encode()))])
-        assert big.status_code == 202, big.text
+        collection, documents = collection_with_long_file(client, "Stack", 300)
         small = client.post(
             documents,
             files=[
@@ -81,7 +89,7 @@ def test_the_ingestion_worker_indexes_beside_the_web_process(tmp_path):
         seen_active = False
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
-            progress = client.get(f"{api}{collection['id']}/progress/").json()
+            progress = progress_of(client, collection)
             seen_active |= (
                 progress["active"] and 0 < progress["chunks_done"] < progress["chunks_total"]
             )
@@ -96,9 +104,9 @@ def test_the_ingestion_worker_indexes_beside_the_web_process(tmp_path):
         assert states["long.txt"]["chunks_done"] == states["long.txt"]["chunks_total"] >= 300
         # Queued after the long file, the small one did not wait for it.
         assert states["handbook.md"]["indexed_at"] < states["long.txt"]["indexed_at"]
-        hits = client.post(
-            f"{api}{collection['id']}/search/", json={"query": "lost laptop"}
-        ).json()["data"]
+        hits = client.post(f"{API}{collection}/search/", json={"query": "lost laptop"}).json()[
+            "data"
+        ]
         assert "extension 4444" in hits[0]["text"]
     finally:
         stop(hub)
@@ -111,14 +119,10 @@ def test_a_hub_stopped_mid_document_hands_it_on_and_the_next_start_finishes_it(t
     try:
         wait_for(f"{base}/healthz", timeout=150)
         client = signed_in(base)
-        api = "/api/workspaces/default/collections/"
-        collection = client.post(api, json={"name": "Drill"}).json()
-        documents = f"{api}{collection['id']}/documents/"
-        upload = client.post(documents, files=[("files", ("long.txt", long_text(400).encode()))])
-        assert upload.status_code == 202, upload.text
+        collection, documents = collection_with_long_file(client, "Drill", 400)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            progress = progress_of(client, collection["id"])
+            progress = progress_of(client, collection)
             if 0 < progress["chunks_done"] < progress["chunks_total"]:
                 break
             time.sleep(0.2)
@@ -142,7 +146,7 @@ def test_a_hub_stopped_mid_document_hands_it_on_and_the_next_start_finishes_it(t
         wait_for(f"{base}/healthz", timeout=150)
         client = signed_in(base)
         deadline = time.monotonic() + 240
-        while progress_of(client, collection["id"])["active"] and time.monotonic() < deadline:
+        while progress_of(client, collection)["active"] and time.monotonic() < deadline:
             time.sleep(0.5)
         (document,) = client.get(documents).json()["results"]
         assert document["state"] == "indexed", document
@@ -153,9 +157,9 @@ def test_a_hub_stopped_mid_document_hands_it_on_and_the_next_start_finishes_it(t
                 (document["id"],),
             ).fetchone()
         assert rows == positions == document["chunks_total"]  # each chunk once, none lost
-        hits = client.post(
-            f"{api}{collection['id']}/search/", json={"query": "Paragraph 399"}
-        ).json()["data"]
+        hits = client.post(f"{API}{collection}/search/", json={"query": "Paragraph 399"}).json()[
+            "data"
+        ]
         assert hits and {hit["document_id"] for hit in hits} == {document["id"]}
     finally:
         stop(hub)
