@@ -1,0 +1,23 @@
+"""The numbers evaluations report, each a small function on plain data (scipy underneath):
+intervals for pass rates, paired tests against a baseline, and a Bradley-Terry ranking."""
+
+from hub.evals.statistics.comparison import (
+    Comparison,
+    compare_runs,
+    mcnemar_exact,
+    paired_bootstrap,
+)
+from hub.evals.statistics.intervals import Interval, wilson_interval
+from hub.evals.statistics.ranking import Duel, Rating, bradley_terry
+
+__all__ = [
+    "Comparison",
+    "Duel",
+    "Interval",
+    "Rating",
+    "bradley_terry",
+    "compare_runs",
+    "mcnemar_exact",
+    "paired_bootstrap",
+    "wilson_interval",
+]
