@@ -9,10 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hub.prompts.exchange import prompts_export
 from hub.prompts.models import PromptTemplate, PromptVersion
-from rag.services import CollectionFields, collection_create
 from tests import factories
 from tests.clients import assert_openai_error, make_key
-from tests.factories import owner_actor
 from tests.hub.prompts.factories import make_prompt
 from workspaces.models import ApiKeyScope
 
@@ -377,30 +375,3 @@ def test_another_workspaces_prompt_is_404_and_never_listed(owner_api, workspace,
     theirs.refresh_from_db()
     assert theirs.name == "Their secret prompt" and theirs.versions.count() == 2
     assert not theirs.versions.filter(label="production").exists()
-
-
-def test_a_versions_collections_travel_by_name_and_unknown_ones_are_reported(
-    owner_api, workspace, other_workspace, session_client
-):
-    for target, names in ((workspace, ("Handbook", "Legal")), (other_workspace, ("Handbook",))):
-        for name in names:
-            collection_create(actor=owner_actor(target), fields=CollectionFields(name=name))
-    prompt = make_prompt(workspace, name="Grounded")
-    created = owner_api.post(
-        url(workspace, prompt.pk, "versions"),
-        {"body": "Answer from the handbook", "collections": ["Handbook", "Legal"]},
-        format="json",
-    )
-    assert created.status_code == 201, created.content
-    raw = owner_api.get(url(workspace, "export")).content
-
-    other = session_client(other_workspace.memberships.get(role="owner").user)
-    imported = other.post(url(other_workspace, "import"), raw, content_type=JSON).json()
-    assert imported["collections_missing"] == ["Legal"] and imported["versions_added"] == 2
-    copy = other.get(url(other_workspace)).json()["results"][0]
-    versions = other.get(url(other_workspace, copy["id"])).json()["versions"]
-    assert {v["number"]: v["collections"] for v in versions} == {1: [], 2: ["Handbook"]}
-
-    broken = raw.replace(b'"Handbook"', b"42")
-    refused = other.post(url(other_workspace, "import"), broken, content_type=JSON)
-    assert refused.status_code == 400 and "collections" in refused.content.decode()

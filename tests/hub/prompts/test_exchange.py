@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 
 from hub.prompts.exchange import FORMAT, prompts_export, prompts_import
 from hub.prompts.models import PromptTemplate, PromptVersion
-from hub.prompts.services import prompt_version_mark_production
+from hub.prompts.services import prompt_version_add, prompt_version_mark_production
+from rag.services import CollectionFields, collection_create
 from tests import factories
 from tests.hub.prompts.factories import make_prompt
 
@@ -117,3 +118,29 @@ def test_one_bad_prompt_rejects_the_whole_file(workspace):
     with pytest.raises(ValidationError, match=r"prompts\[1\]"):
         prompts_import(actor=factories.owner_actor(workspace), raw=raw)
     assert not PromptTemplate.objects.exists()
+
+
+def test_a_versions_collections_travel_by_name_and_unknown_ones_are_reported(
+    workspace, other_workspace
+):
+    for target, names in ((workspace, ("Handbook", "Legal")), (other_workspace, ("Handbook",))):
+        for name in names:
+            collection_create(
+                actor=factories.owner_actor(target), fields=CollectionFields(name=name)
+            )
+    template = make_prompt(workspace, name="Grounded")
+    prompt_version_add(
+        actor=factories.owner_actor(workspace), template=template,
+        body="Answer from the handbook", collections=["Handbook", "Legal"],
+    )  # fmt: skip
+    raw = exported(workspace)
+    assert json.loads(raw)["prompts"][0]["versions"][1]["collections"] == ["Handbook", "Legal"]
+
+    result = prompts_import(actor=factories.owner_actor(other_workspace), raw=raw)
+    assert result.collections_missing == ["Legal"] and result.versions_added == 2
+    copy = PromptVersion.objects.filter(template__workspace=other_workspace)
+    assert {v.number: v.collections for v in copy} == {1: [], 2: ["Handbook"]}
+
+    broken = raw.replace(b'"Handbook"', b"42")
+    with pytest.raises(ValidationError, match="collections must hold names"):
+        prompts_import(actor=factories.owner_actor(other_workspace), raw=broken)
