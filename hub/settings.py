@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "routing",
     "hub.workbench",
     "hub.prompts",
+    "hub.evals",
     "rag",
     "agents",
 ]

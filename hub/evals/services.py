@@ -1,0 +1,165 @@
+"""Writes of evaluations: suites, their prompts, and cases imported from a file.
+
+Callers check the actor's permission; everything here is scoped to ``actor.workspace`` and
+refuses, with a ValidationError naming the field, what a run would later trip over.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from hub.evals.assertions import assertion_parse
+from hub.evals.cases_exchange import cases_read
+from hub.evals.models import Case, Suite, SuitePrompt
+from hub.prompts.models import PromptVersion
+from workspaces.access import Actor
+
+MAX_MODELS = 16
+MAX_REPEATS = 20
+PARAMS = {"temperature": (0.0, 2.0), "top_p": (0.0, 1.0), "max_tokens": (1, 1_000_000)}
+
+
+@dataclass(frozen=True)
+class SuiteFields:
+    name: str
+    description: str = ""
+    model_names: list[str] = field(default_factory=list)
+    repeats: int = 1
+    params: dict[str, Any] = field(default_factory=dict)
+    assertions: list[dict[str, Any]] = field(default_factory=list)
+
+    def cleaned(self) -> SuiteFields:
+        name = self.name.strip() if isinstance(self.name, str) else ""
+        if not name or len(name) > 200:
+            raise ValidationError({"name": "A name of 1 to 200 characters."})
+        names = self.model_names
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ValidationError({"model_names": "A list of model names or aliases."})
+        if len(names) > MAX_MODELS:
+            raise ValidationError({"model_names": f"At most {MAX_MODELS} models a suite."})
+        repeats = self.repeats
+        if (
+            isinstance(repeats, bool)
+            or not isinstance(repeats, int)
+            or not 1 <= repeats <= MAX_REPEATS
+        ):
+            raise ValidationError({"repeats": f"A whole number from 1 to {MAX_REPEATS}."})
+        if not isinstance(self.assertions, list):
+            raise ValidationError({"assertions": "A list of assertions."})
+        try:
+            for n, raw in enumerate(self.assertions):
+                assertion_parse(raw, where=f"assertions[{n}]")
+        except ValidationError as error:
+            raise ValidationError({"assertions": error.messages}) from None
+        return SuiteFields(
+            name=name,
+            description=(self.description or "").strip(),
+            model_names=list(dict.fromkeys(n.strip() for n in names)),
+            repeats=repeats,
+            params=_params_clean(self.params),
+            assertions=self.assertions,
+        )
+
+
+def _params_clean(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ValidationError({"params": "An object of request parameters."})
+    unknown = sorted(set(raw) - set(PARAMS))
+    if unknown:
+        raise ValidationError(
+            {"params": f"Unknown parameter {unknown[0]}; known: {', '.join(PARAMS)}."}
+        )
+    for name, value in raw.items():
+        low, high = PARAMS[name]
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or not low <= value <= high:
+            raise ValidationError({"params": f"{name} must be a number from {low} to {high}."})
+        if isinstance(low, int) and not isinstance(value, int):
+            raise ValidationError({"params": f"{name} must be a whole number."})
+    return dict(raw)
+
+
+def suite_create(*, actor: Actor, fields: SuiteFields) -> Suite:
+    clean = fields.cleaned()
+    try:
+        with transaction.atomic():
+            return Suite.objects.create(
+                workspace=actor.workspace,
+                name=clean.name,
+                description=clean.description,
+                model_names=clean.model_names,
+                repeats=clean.repeats,
+                params=clean.params,
+                assertions=clean.assertions,
+                created_by=actor.user,
+            )
+    except IntegrityError:
+        raise ValidationError({"name": f"A suite named “{clean.name}” already exists."}) from None
+
+
+def suite_prompt_add(
+    *,
+    actor: Actor,
+    suite: Suite,
+    version: PromptVersion | None = None,
+    body: str = "",
+    system_prompt: str = "",
+    label: str = "",
+) -> SuitePrompt:
+    """A library version, or a text of the suite's own (``body``), at the end of the list."""
+    if version is not None and version.template.workspace_id != actor.workspace.pk:
+        raise ValidationError({"version": "No such prompt version in this workspace."})
+    if version is None and not body.strip():
+        raise ValidationError({"body": "Give a prompt version or a body."})
+    if version is not None:
+        label = label or f"{version.template.name} v{version.number}"
+    position = suite.prompts.aggregate(last=Max("position"))["last"]
+    return SuitePrompt.objects.create(
+        workspace=actor.workspace,
+        suite=suite,
+        position=0 if position is None else position + 1,
+        label=(label or body.strip().splitlines()[0])[:200],
+        version=version,
+        system_prompt=system_prompt if version is None else "",
+        body=body if version is None else "",
+    )
+
+
+@dataclass
+class CasesImported:
+    added: int = 0
+    updated: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def cases_import(*, actor: Actor, suite: Suite, raw: bytes, filename: str) -> CasesImported:
+    """Cases from a CSV or JSONL file; a key the suite has already is updated in place."""
+    read = cases_read(raw, filename=filename)
+    result = CasesImported(refused=read.refused)
+    with transaction.atomic():
+        existing = {
+            c.key: c for c in Case.objects.for_workspace(actor.workspace).filter(suite=suite)
+        }
+        position = max((c.position for c in existing.values()), default=-1)
+        for case in read.cases:
+            known = existing.get(case.key)
+            if known is not None:
+                known.variables, known.tags, known.assertions = (
+                    case.variables, case.tags, case.assertions,
+                )  # fmt: skip
+                known.save(update_fields=["variables", "tags", "assertions"])
+                result.updated += 1
+                continue
+            position += 1
+            Case.objects.create(
+                workspace=actor.workspace, suite=suite, key=case.key, position=position,
+                variables=case.variables, tags=case.tags, assertions=case.assertions,
+            )  # fmt: skip
+            result.added += 1
+    return result
