@@ -239,15 +239,20 @@ def documents_mark_queued(documents: QuerySet[Document]) -> list[int]:
 
 
 def stalled_documents(*, older_than: timedelta) -> QuerySet[Document]:
-    """Documents in progress whose task stopped beating: its worker died or was killed."""
+    """Documents in progress whose task stopped beating (its worker died or was killed), and
+    released ones nobody took up since (a queued document has no heartbeat otherwise)."""
     cutoff = timezone.now() - older_than
-    return Document.objects.filter(state__in=WORKING, heartbeat_at__lt=cutoff)
+    return Document.objects.filter(
+        state__in=(*WORKING, DocumentState.QUEUED), heartbeat_at__lt=cutoff
+    )
 
 
 def _release(document: Document) -> str:
-    """Back to queued, keeping its place in the progress batch (``queued_at``)."""
+    """Back to queued, keeping its place in the progress batch (``queued_at``). The heartbeat
+    stays: should the message that queues it again never reach the broker (it is often
+    going down too), the sweep finds it like a document whose worker died."""
     released = Document.objects.filter(pk=document.pk, state__in=WORKING).update(
-        state=DocumentState.QUEUED, chunks_done=0, heartbeat_at=None
+        state=DocumentState.QUEUED, chunks_done=0, heartbeat_at=timezone.now()
     )
     return DocumentState.QUEUED if released else ""
 

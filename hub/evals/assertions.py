@@ -128,10 +128,36 @@ def _value_check(a: Assertion, where: str) -> None:
             jsonschema.validators.validator_for(value).check_schema(value)
         except jsonschema.SchemaError as error:
             raise ValidationError(f"{where}.value is not a valid schema: {error.message}") from None
+        except RecursionError:
+            raise ValidationError(f"{where}.value is nested too deeply.") from None
+        _schema_keywords_check(value, where)
     if a.kind in (Kind.LATENCY, Kind.COST) and not (_number(value) and value >= 0):
         raise ValidationError(f"{where}.value must be a ceiling of 0 or more.")
     if a.kind == Kind.TOOL_CALL and not isinstance(a.arguments, dict):
         raise ValidationError(f"{where}.arguments must be an object.")
+
+
+def _schema_keywords_check(schema: Any, where: str) -> None:
+    """``pattern`` would run in ``re`` with no time limit, and a ``$ref`` outside the schema
+    would be fetched: both are refused (a regex assertion matches text under a limit)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "pattern" in node and isinstance(node["pattern"], str):
+                raise ValidationError(
+                    f"{where}.value: patterns are not supported in schemas; add a regex assertion."
+                )
+            if "patternProperties" in node:
+                raise ValidationError(f"{where}.value: patternProperties is not supported.")
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                raise ValidationError(
+                    f"{where}.value: only references inside the schema (#/...) are allowed."
+                )
+            stack.extend(node.values())
 
 
 def check(a: Assertion, output: Output, variables: Mapping[str, str] | None = None) -> Verdict:
@@ -176,7 +202,7 @@ def _parsed(text: str) -> tuple[bool, Any]:
         stripped = stripped.strip("`").removeprefix("json").strip()
     try:
         return True, json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False, None
 
 
@@ -189,9 +215,11 @@ def _json_schema(a: Assertion, output: Output, values: Mapping[str, str]) -> tup
     ok, document = _parsed(output.text)
     if not ok:
         return False, "not JSON"
-    error = jsonschema.exceptions.best_match(
-        jsonschema.validators.validator_for(a.value)(a.value).iter_errors(document)
-    )
+    validator = jsonschema.validators.validator_for(a.value)(a.value)
+    try:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    except Exception as problem:  # an unresolvable "#/..." reference, a document too deep
+        return False, f"the schema cannot be applied: {str(problem)[:160]}"
     if error is None:
         return True, "matches the schema"
     where = "/".join(str(p) for p in error.absolute_path) or "the document"

@@ -104,14 +104,16 @@ def _csv_case(row: dict[str, str | None]) -> dict[str, Any] | str:
     if (row.get("_assertions") or "").strip():
         try:
             assertions = json.loads(row["_assertions"] or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             return "_assertions is not valid JSON"
     return {"key": row.get("_key") or "", "vars": variables, "tags": tags, "assertions": assertions}
 
 
 def _jsonl_rows(text: str) -> list[tuple[int, dict[str, Any] | str]]:
     rows: list[tuple[int, dict[str, Any] | str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line: JSON may hold U+2028 and the like unescaped, splitlines() would cut it.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

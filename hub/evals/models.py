@@ -53,7 +53,7 @@ class SuitePrompt(models.Model):
     position = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=200)
     version = models.ForeignKey(
-        PromptVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        PromptVersion, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     system_prompt = models.TextField(blank=True)
     body = models.TextField(blank=True)

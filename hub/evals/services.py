@@ -113,6 +113,7 @@ def suite_prompt_add(
     label: str = "",
 ) -> SuitePrompt:
     """A library version, or a text of the suite's own (``body``), at the end of the list."""
+    _own(actor, suite)
     if version is not None and version.template.workspace_id != actor.workspace.pk:
         raise ValidationError({"version": "No such prompt version in this workspace."})
     if version is None and not body.strip():
@@ -131,6 +132,11 @@ def suite_prompt_add(
     )
 
 
+def _own(actor: Actor, suite: Suite) -> None:
+    if suite.workspace_id != actor.workspace.pk:
+        raise ValidationError({"suite": "No such suite in this workspace."})
+
+
 @dataclass
 class CasesImported:
     added: int = 0
@@ -140,9 +146,11 @@ class CasesImported:
 
 def cases_import(*, actor: Actor, suite: Suite, raw: bytes, filename: str) -> CasesImported:
     """Cases from a CSV or JSONL file; a key the suite has already is updated in place."""
+    _own(actor, suite)
     read = cases_read(raw, filename=filename)
     result = CasesImported(refused=read.refused)
     with transaction.atomic():
+        Suite.objects.select_for_update().filter(pk=suite.pk).first()  # one import at a time
         existing = {
             c.key: c for c in Case.objects.for_workspace(actor.workspace).filter(suite=suite)
         }

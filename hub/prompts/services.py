@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 
 from hub.prompts.models import PromptTemplate, PromptVersion, VersionLabel
 from hub.prompts.rendering import (
@@ -185,7 +186,14 @@ def prompt_version_unmark_production(*, actor: Actor, version: PromptVersion) ->
 
 
 def prompt_delete(*, actor: Actor, template: PromptTemplate) -> None:
-    template.delete()
+    """Refused while an evaluation suite runs one of its versions (its results name it)."""
+    try:
+        with transaction.atomic():
+            template.delete()
+    except RestrictedError:
+        raise ValidationError(
+            {"prompt": "An evaluation suite uses a version of this prompt; remove it there first."}
+        ) from None
 
 
 def prompt_render(*, version: PromptVersion, values: dict[str, Any]) -> RenderedPrompt:

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('system_prompt', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True)),
                 ('suite', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompts', to='evals.suite')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='prompts.promptversion')),
+                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='prompts.promptversion')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
             ],
             options={

@@ -90,9 +90,10 @@ def _supervise(commands: dict[str, list[str]]) -> None:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
-        for child in children.values():
+        for name, child in children.items():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
+                sys.stderr.write(f"{name} did not stop in time; killed.\n")
                 child.kill()
         sys.stdout.write("Provider Hub stopped.\n")

@@ -181,7 +181,11 @@ class PromptDeleteView(PromptPage):
         )
 
     def post(self, request: HttpRequest, workspace_slug: str, prompt_id: int) -> HttpResponse:
-        services.prompt_delete(actor=self.actor, template=self.object)
+        try:
+            services.prompt_delete(actor=self.actor, template=self.object)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("prompt-detail", workspace_slug, prompt_id)
         messages.success(request, f"Prompt “{self.object.name}” deleted.")
         return redirect("prompt-list", workspace_slug)
 

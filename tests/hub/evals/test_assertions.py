@@ -81,6 +81,14 @@ def test_latency_and_cost_ceilings():
         ({"type": "contains", "value": "one string"}, "non-empty list of strings"),
         ({"type": "contains", "value": ["a"], "mode": "most"}, 'mode must be "any" or "all"'),
         ({"type": "latency", "value": -1}, "ceiling of 0 or more"),
+        (
+            {"type": "json-schema", "value": {"properties": {"a": {"pattern": "(a|aa)+$"}}}},
+            "regex assertion",
+        ),
+        (
+            {"type": "json-schema", "value": {"$ref": "https://example.com/s.json"}},
+            "inside the schema",
+        ),
         ({"type": "equals", "value": "x", "weight": "heavy"}, "weight must be a number"),
         ("equals", "must be an object"),
     ],
@@ -100,3 +108,11 @@ def test_a_cell_passes_when_every_assertion_does_and_scores_their_weighted_mean(
     ]
     assert cell_outcome(verdicts) == (False, 0.75)
     assert cell_outcome([]) == (True, 1.0)
+
+
+def test_an_answer_nested_past_what_json_parses_fails_its_cell_instead_of_crashing():
+    deep = "[" * 100_000
+    assert not verdict({"type": "is-json"}, deep).passed
+    assert verdict({"type": "json-schema", "value": {"type": "array"}}, deep).reason == "not JSON"
+    dangling = verdict({"type": "json-schema", "value": {"$ref": "#/$defs/missing"}}, "{}")
+    assert not dangling.passed and dangling.reason.startswith("the schema cannot be applied")

@@ -13,7 +13,7 @@ CASES = [
     Case("refund", {"question": "Where is my refund?", "expected": "5 days"}, ["billing"]),
     Case(
         'quote, with "quotes"\nand a newline',
-        {"question": 'Ünïcode, commas; and "quotes"', "expected": ""},
+        {"question": 'Ünïcode, commas; and "quotes"', "expected": "one\u2028line\u0085"},
         ["edge", "i18n"],
         [{"type": "contains", "value": ["{{expected}}"]}],
     ),

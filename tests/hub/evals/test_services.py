@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 
 from hub.evals.models import Case
 from hub.evals.services import SuiteFields, cases_import, suite_create, suite_prompt_add
+from hub.prompts.models import PromptTemplate
+from hub.prompts.services import prompt_delete
 from tests.factories import owner_actor
 from tests.hub.prompts.factories import make_prompt
 
@@ -74,3 +76,25 @@ def test_cases_import_adds_then_updates_by_key_and_reports_refused_rows(workspac
     cases = list(Case.objects.filter(suite=suite))
     assert [(c.key, c.position) for c in cases] == [("refund", 0), ("hello", 1)]
     assert cases[0].variables == {"question": "Refund?"} and cases[0].workspace == workspace
+
+
+def test_another_workspaces_suite_is_refused(workspace, other_workspace):
+    theirs = suite_create(actor=owner_actor(other_workspace), fields=SuiteFields(name="Theirs"))
+    actor = owner_actor(workspace)
+    with pytest.raises(ValidationError, match="No such suite"):
+        cases_import(actor=actor, suite=theirs, raw=CSV, filename="cases.csv")
+    with pytest.raises(ValidationError, match="No such suite"):
+        suite_prompt_add(actor=actor, suite=theirs, body="Hello")
+    assert not Case.objects.exists()
+
+
+def test_a_prompt_a_suite_uses_cannot_be_deleted_but_its_workspace_can(workspace):
+    actor = owner_actor(workspace)
+    template = make_prompt(workspace, name="Greet")
+    suite = suite_create(actor=actor, fields=SuiteFields(name="Greetings"))
+    suite_prompt_add(actor=actor, suite=suite, version=template.versions.get())
+    with pytest.raises(ValidationError, match="evaluation suite uses a version"):
+        prompt_delete(actor=actor, template=template)
+    assert PromptTemplate.objects.filter(pk=template.pk).exists()
+    workspace.delete()  # the suite goes with it, so nothing holds the version back
+    assert not PromptTemplate.objects.filter(pk=template.pk).exists()
