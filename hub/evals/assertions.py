@@ -167,19 +167,15 @@ def check(a: Assertion, output: Output, variables: Mapping[str, str] | None = No
     return Verdict(kind=a.kind.value, passed=passed, reason=reason, weight=a.weight)
 
 
-def _fill(text: str, values: Mapping[str, str]) -> str:
-    return substitute(text, values)
-
-
 def _equals(a: Assertion, output: Output, values: Mapping[str, str]) -> tuple[bool, str]:
-    wanted, got = _fill(a.value, values).strip(), output.text.strip()
+    wanted, got = substitute(a.value, values).strip(), output.text.strip()
     same = wanted.casefold() == got.casefold() if a.ignore_case else wanted == got
     return same, "equal" if same else f"expected {wanted[:80]!r}"
 
 
 def _contains(a: Assertion, output: Output, values: Mapping[str, str]) -> tuple[bool, str]:
     text = output.text.casefold() if a.ignore_case else output.text
-    wanted = [_fill(v, values) for v in a.value]
+    wanted = [substitute(v, values) for v in a.value]
     found = [v for v in wanted if (v.casefold() if a.ignore_case else v) in text]
     missing = [v for v in wanted if v not in found]
     if a.mode == "all":
@@ -231,7 +227,7 @@ def _tool_call(a: Assertion, output: Output, values: Mapping[str, str]) -> tuple
     if not named:
         called = ", ".join(c.name for c in output.tool_calls) or "no tool"
         return False, f"called {called}, not {a.value}"
-    wanted = {k: _fill(v, values) if isinstance(v, str) else v for k, v in a.arguments.items()}
+    wanted = {k: substitute(v, values) if isinstance(v, str) else v for k, v in a.arguments.items()}
     for call in named:
         if all(call.arguments.get(k) == v for k, v in wanted.items()):
             return True, f"called {a.value} with the arguments"
