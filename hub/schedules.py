@@ -12,6 +12,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Interrupt workbench answers left streaming": ("workbench.interrupt_stale_answers", 1),
     "Purge stored /v1/responses past retention": ("routing.purge_stored_responses", 60),
     "Queue again RAG documents a dead worker left": ("rag.requeue_stalled_documents", 1),
+    "Queue again evaluation runs a dead worker left": ("evals.requeue_stalled_runs", 1),
 }
 
 

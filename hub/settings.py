@@ -80,6 +80,9 @@ try:
     # A sentence-transformers cross-encoder on disk (a folder), offered as a collection's
     # reranker; no package ships one, so there is none unless this names a folder.
     HUB_RAG_CROSS_ENCODER = config.env.str("HUB_RAG_CROSS_ENCODER", default="")
+    # Evaluation runs: cells called at once per provider, and the most cells one run may have.
+    HUB_EVAL_CONCURRENCY = int(config.read_positive_float("HUB_EVAL_CONCURRENCY", 4))
+    HUB_EVAL_MAX_CELLS = int(config.read_positive_float("HUB_EVAL_MAX_CELLS", 10_000))
     # Documents the embedded ingestion worker works on at once.
     HUB_RAG_INGEST_CONCURRENCY = int(config.read_positive_float("HUB_RAG_INGEST_CONCURRENCY", 3))
 except config.ConfigurationError as error:
@@ -315,8 +318,12 @@ SPECTACULAR_SETTINGS = {
 
 # Uploaded documents, kept to re-index them (a new embedding model, a changed chunk size).
 MEDIA_ROOT = DATA_DIR / "media"
-# Ingestion has a queue of its own, so a long PDF never holds up health checks or alerts.
-CELERY_TASK_ROUTES = {"rag.ingest_document": {"queue": "rag"}}
+# Ingestion and evaluation runs have queues of their own, so a long PDF or a 1,000-cell run
+# never holds up health checks or alerts.
+CELERY_TASK_ROUTES = {
+    "rag.ingest_document": {"queue": "rag"},
+    "evals.run": {"queue": "evals"},
+}
 # The bundled embedding model is loaded from its package; nothing may download.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

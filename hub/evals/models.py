@@ -86,3 +86,112 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+class Run(models.Model):
+    """One pass over a suite's matrix. Models, repeats and parameters are copied from the
+    suite when the run starts, so editing the suite later never changes what a run meant."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    suite = models.ForeignKey(Suite, on_delete=models.CASCADE, related_name="runs")
+    number = models.PositiveIntegerField()  # 1, 2, ... within the suite
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    use_cache = models.BooleanField(default=True)
+    model_names = models.JSONField(default=list)
+    repeats = models.PositiveSmallIntegerField(default=1)
+    params = models.JSONField(default=dict, blank=True)
+    baseline = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cells_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed while a worker works the run; an old one means the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suite", "number"], name="unique_eval_run_number")
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="eval_run_stalled")]
+
+    def __str__(self) -> str:
+        return f"{self.suite.name} #{self.number}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class CellStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    ERROR = "error", "Error"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Cell(models.Model):
+    """One prompt x model x case x repeat of a run: what was sent, what came back, and how
+    the assertions judged it. What was sent is kept whole, so a cell explains itself even
+    after its case or prompt was edited or deleted."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="cells")
+    prompt = models.ForeignKey(
+        SuitePrompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    prompt_label = models.CharField(max_length=200)
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    case_key = models.CharField(max_length=200)
+    tags = models.JSONField(default=list, blank=True)
+    model_name = models.CharField(max_length=200)
+    repeat = models.PositiveSmallIntegerField(default=0)  # 0-based
+    status = models.CharField(max_length=12, choices=CellStatus.choices, default=CellStatus.PENDING)
+    messages = models.JSONField(default=list)
+    variables = models.JSONField(default=dict, blank=True)
+    assertions = models.JSONField(default=list, blank=True)
+    # sha256 of what decides the answer (messages, model, parameters, repeat): equal keys in
+    # one workspace may reuse an answer instead of calling the model again.
+    cache_key = models.CharField(max_length=64, db_index=True)
+    output = models.TextField(blank=True)
+    tool_calls = models.JSONField(default=list, blank=True)
+    verdicts = models.JSONField(default=list, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    latency_ms = models.FloatField(null=True, blank=True)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cached = models.BooleanField(default=False)
+    saved_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    answered_by = models.CharField(max_length=300, blank=True)  # provider/model
+    request_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "status"], name="eval_cell_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.case_key} · {self.model_name} · {self.prompt_label} #{self.repeat + 1}"

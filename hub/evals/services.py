@@ -10,15 +10,20 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from hub.evals.assertions import assertion_parse
 from hub.evals.cases_exchange import cases_read
-from hub.evals.models import Case, Suite, SuitePrompt
+from hub.evals.matrix import cells_build
+from hub.evals.models import Case, Cell, CellStatus, Run, RunStatus, Suite, SuitePrompt
+from hub.evals.tasks import run_task
 from hub.prompts.models import PromptVersion
 from workspaces.access import Actor
+from workspaces.roles import Permission
 
 MAX_MODELS = 16
 MAX_REPEATS = 20
@@ -171,3 +176,72 @@ def cases_import(*, actor: Actor, suite: Suite, raw: bytes, filename: str) -> Ca
             )  # fmt: skip
             result.added += 1
     return result
+
+
+def run_start(
+    *, actor: Actor, suite: Suite, use_cache: bool = True, baseline: Run | None = None
+) -> Run:
+    """A run of the suite as it is now, queued for a worker once the transaction commits."""
+    _own(actor, suite)
+    if not actor.can(Permission.USE_MODELS):
+        raise PermissionDenied("Your role in this workspace may not call models.")
+    if baseline is not None and (
+        baseline.workspace_id != actor.workspace.pk or baseline.suite_id != suite.pk
+    ):
+        raise ValidationError({"baseline": "The baseline must be a run of the same suite."})
+    prompts = list(
+        SuitePrompt.objects.for_workspace(actor.workspace)
+        .filter(suite=suite)
+        .select_related("version")
+    )
+    cases = list(Case.objects.for_workspace(actor.workspace).filter(suite=suite))
+    _matrix_check(suite, prompts, cases)
+    with transaction.atomic():
+        Suite.objects.select_for_update().filter(pk=suite.pk).first()  # one number each
+        last = Run.objects.filter(suite=suite).aggregate(last=Max("number"))["last"] or 0
+        run = Run.objects.create(
+            workspace=actor.workspace, suite=suite, number=last + 1, use_cache=use_cache,
+            model_names=suite.model_names, repeats=suite.repeats, params=suite.params,
+            baseline=baseline, created_by=actor.user,
+            cells_total=len(prompts) * len(cases) * len(suite.model_names) * suite.repeats,
+        )  # fmt: skip
+        Cell.objects.bulk_create(cells_build(run, prompts, cases, suite.assertions), 500)
+        transaction.on_commit(lambda: run_task.delay(run.pk))
+    return run
+
+
+def _matrix_check(suite: Suite, prompts: list[SuitePrompt], cases: list[Case]) -> None:
+    missing = [
+        what
+        for what, have in (("a prompt", prompts), ("a model", suite.model_names), ("a case", cases))
+        if not have
+    ]
+    if missing:
+        raise ValidationError({"suite": f"Add {' and '.join(missing)} before running the suite."})
+    cells = len(prompts) * len(cases) * len(suite.model_names) * suite.repeats
+    if cells > settings.HUB_EVAL_MAX_CELLS:
+        raise ValidationError(
+            {"suite": f"This run would have {cells:,} cells; the limit is "
+             f"{settings.HUB_EVAL_MAX_CELLS:,} (HUB_EVAL_MAX_CELLS)."}
+        )  # fmt: skip
+
+
+def run_cancel(*, actor: Actor, run: Run) -> bool:
+    """Stop a queued or running run; its worker cancels the calls in flight within a second.
+    False when it had already ended."""
+    if run.workspace_id != actor.workspace.pk:
+        raise ValidationError({"run": "No such run in this workspace."})
+    if not actor.can(Permission.USE_MODELS):
+        raise PermissionDenied("Your role in this workspace may not stop runs.")
+    with transaction.atomic():
+        status = Run.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True)
+        was = status.first()
+        if was not in (RunStatus.QUEUED, RunStatus.RUNNING):
+            return False
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.CANCELLED, finished_at=timezone.now())
+        if was == RunStatus.QUEUED:  # no worker has it: nobody else will mark its cells
+            Cell.objects.filter(run=run, status=CellStatus.PENDING).update(
+                status=CellStatus.CANCELLED
+            )
+    run.refresh_from_db()
+    return True
