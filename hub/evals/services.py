@@ -179,9 +179,15 @@ def cases_import(*, actor: Actor, suite: Suite, raw: bytes, filename: str) -> Ca
 
 
 def run_start(
-    *, actor: Actor, suite: Suite, use_cache: bool = True, baseline: Run | None = None
+    *,
+    actor: Actor,
+    suite: Suite,
+    use_cache: bool = True,
+    baseline: Run | None = None,
+    queue: bool = True,
 ) -> Run:
-    """A run of the suite as it is now, queued for a worker once the transaction commits."""
+    """A run of the suite as it is now, queued for a worker once the transaction commits
+    (``queue=False``: the caller works it, as ``manage.py eval_run`` does)."""
     _own(actor, suite)
     if not actor.can(Permission.USE_MODELS):
         raise PermissionDenied("Your role in this workspace may not call models.")
@@ -206,7 +212,8 @@ def run_start(
             cells_total=len(prompts) * len(cases) * len(suite.model_names) * suite.repeats,
         )  # fmt: skip
         Cell.objects.bulk_create(cells_build(run, prompts, cases, suite.assertions), 500)
-        transaction.on_commit(lambda: run_task.delay(run.pk))
+        if queue:
+            transaction.on_commit(lambda: run_task.delay(run.pk))
     return run
 
 
