@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("providers.local.urls")),
     path("", include("hub.workbench.urls")),
     path("", include("hub.prompts.urls")),
+    path("", include("hub.evals.urls")),
     path("", include("rag.urls")),
     path("", include("hub.workbench.portability.urls")),
     path("", include("analytics.health.urls")),

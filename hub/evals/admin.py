@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from hub.evals.models import Case, Suite, SuitePrompt
+from hub.evals.models import Case, Cell, Run, Suite, SuitePrompt
 
 
 class PromptInline(admin.TabularInline):
@@ -50,3 +50,24 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["key"]
     raw_id_fields = ["suite"]
     list_select_related = ["suite"]
+
+
+@admin.register(Run)
+class RunAdmin(admin.ModelAdmin):
+    """Runs are made by their pages and workers; the admin reads them and may fix a status."""
+
+    list_display = ["__str__", "workspace", "status", "cells_total", "created_at"]
+    list_filter = ["status", "workspace"]
+    list_select_related = ["suite", "workspace"]
+    raw_id_fields = ["suite", "baseline", "created_by"]
+    readonly_fields = ["number", "model_names", "repeats", "params", "cells_total", "created_at",
+                       "started_at", "finished_at", "heartbeat_at"]  # fmt: skip
+
+
+@admin.register(Cell)
+class CellAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "run", "status", "passed", "score", "cached"]
+    list_filter = ["status", "passed", "cached"]
+    search_fields = ["case_key", "model_name", "request_id"]
+    list_select_related = ["run__suite"]
+    raw_id_fields = ["run", "prompt", "case"]

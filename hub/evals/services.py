@@ -108,6 +108,35 @@ def suite_create(*, actor: Actor, fields: SuiteFields) -> Suite:
         raise ValidationError({"name": f"A suite named “{clean.name}” already exists."}) from None
 
 
+def suite_update(*, actor: Actor, suite: Suite, fields: SuiteFields) -> Suite:
+    """New settings for later runs; runs already made keep the ones they were made with."""
+    _own(actor, suite)
+    clean = fields.cleaned()
+    for name in ("name", "description", "model_names", "repeats", "params", "assertions"):
+        setattr(suite, name, getattr(clean, name))
+    try:
+        with transaction.atomic():
+            suite.save()
+    except IntegrityError:
+        raise ValidationError({"name": f"A suite named “{clean.name}” already exists."}) from None
+    return suite
+
+
+def suite_delete(*, actor: Actor, suite: Suite) -> None:
+    """The suite with its cases and runs; refused while one of its runs is in progress."""
+    _own(actor, suite)
+    if suite.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
+        raise ValidationError("A run of this suite is in progress; cancel it first.")
+    suite.delete()
+
+
+def suite_prompt_remove(*, actor: Actor, prompt: SuitePrompt) -> None:
+    """Later runs leave it out; cells of earlier runs keep its label and text."""
+    if prompt.workspace_id != actor.workspace.pk:
+        raise ValidationError({"prompt": "No such prompt in this workspace."})
+    prompt.delete()
+
+
 def suite_prompt_add(
     *,
     actor: Actor,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from hub.evals.models import Case, Cell, CellStatus, Run, RunStatus, Suite, SuitePrompt
 from hub.prompts.models import PromptTemplate, PromptVersion
 from hub.workbench.models import Conversation, PlaygroundRun
 from providers.models import Credential, Provider
@@ -49,6 +50,32 @@ def document_in(workspace: Workspace) -> Document:
     return collection_in(workspace).documents.order_by("-pk")[0]
 
 
+def suite_in(workspace: Workspace) -> Suite:
+    """The workspace's newest evaluation suite, made with a prompt, a case and a finished run
+    of one cell when it has none yet."""
+    newest = Suite.objects.filter(workspace=workspace).order_by("-pk").first()
+    if newest is not None:
+        return newest
+    suite = Suite.objects.create(workspace=workspace, name=f"{workspace.name} suite",
+                                 model_names=["x/y"])  # fmt: skip
+    prompt = SuitePrompt.objects.create(workspace=workspace, suite=suite, label="p", body="Hi")
+    case = Case.objects.create(workspace=workspace, suite=suite, key="k")
+    run = Run.objects.create(workspace=workspace, suite=suite, number=1, model_names=["x/y"],
+                             status=RunStatus.DONE, cells_total=1)  # fmt: skip
+    Cell.objects.create(workspace=workspace, run=run, prompt=prompt, prompt_label="p", case=case,
+                        case_key="k", model_name="x/y", status=CellStatus.DONE, passed=True,
+                        score=1.0, output=f"{workspace.name} secret answer", cache_key="0" * 64)  # fmt: skip
+    return suite
+
+
+def suite_prompt_in(workspace: Workspace) -> SuitePrompt:
+    return suite_in(workspace).prompts.order_by("-pk")[0]
+
+
+def run_in(workspace: Workspace) -> Run:
+    return suite_in(workspace).runs.order_by("-pk")[0]
+
+
 ROUTE_KWARG = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 API_PREFIXES = ("/api/", "/v1/", "/admin/")
 
@@ -68,6 +95,9 @@ OBJECT_KWARGS: dict[str, type[Model] | Callable[[Workspace], Model]] = {
     "budget_id": SpendBudget,
     "collection_id": collection_in,
     "document_id": document_in,
+    "suite_id": suite_in,
+    "suite_prompt_id": suite_prompt_in,
+    "run_id": run_in,
 }
 
 

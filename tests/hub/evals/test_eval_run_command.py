@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.core.management import CommandError, call_command
 
 from hub.evals.models import SuitePrompt
