@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("analytics.api_urls")),
     path("", include("routing.api_urls")),
     path("", include("hub.prompts.api_urls")),
+    path("", include("hub.evals.api_urls")),
     path("", include("rag.api_urls")),
 ]

@@ -314,6 +314,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EvalRunStatusEnum": "hub.evals.models.RunStatus",
+        "EvalCellStatusEnum": "hub.evals.models.CellStatus",
+    },
 }
 
 # Uploaded documents, kept to re-index them (a new embedding model, a changed chunk size).

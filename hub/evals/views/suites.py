@@ -20,6 +20,7 @@ from hub.evals.models import Case, Run, RunStatus, Suite, SuitePrompt
 from hub.prompts.models import PromptVersion
 from routing.selectors import alias_names, catalog_labels
 from workspaces.roles import Permission
+from workspaces.uploads import upload_read, upload_size_check
 from workspaces.views.base import WorkspacePageView, form_add_service_errors
 
 WRITE = {"GET": Permission.USE_MODELS, "POST": Permission.USE_MODELS}
@@ -203,12 +204,11 @@ class CasesImportView(SuiteDetailView):
         if not form.is_valid():
             return self.render_page(self.suite_context(import_form=form), status=400)
         upload = form.cleaned_data["file"]
-        if upload.size > settings.HUB_IMPORT_MAX_BYTES:
-            form.add_error("file", "The file is larger than HUB_IMPORT_MAX_BYTES allows.")
-            return self.render_page(self.suite_context(import_form=form), status=400)
         try:
+            raw = upload_read(upload)
+            upload_size_check(len(raw))
             outcome = services.cases_import(
-                actor=self.actor, suite=self.object, raw=upload.read(), filename=upload.name
+                actor=self.actor, suite=self.object, raw=raw, filename=upload.name
             )
         except ValidationError as error:
             form.add_error("file", error.messages[0])
