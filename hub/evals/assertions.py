@@ -1,10 +1,11 @@
-"""The assertions of a suite that need no model: text, JSON, tool calls, latency and cost.
+"""A suite's assertions: text, JSON, tool calls, latency and cost are checked here; semantic
+similarity and LLM judges call models and are checked in ``model_graded``.
 
 An assertion is data (``Assertion``), checked by ``assertion_parse`` when a user writes it,
 so a bad one is refused with its reason instead of failing every cell of a run. No user
 code runs: a pattern is matched by ``regex`` with a time limit, a schema is read by
 ``jsonschema``. Values may name the case's variables (``{{expected}}``); they are filled in
-literally. Semantic similarity and LLM judges call models and are checked elsewhere.
+literally.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ class Kind(StrEnum):
     TOOL_CALL = "tool-call"
     LATENCY = "latency"
     COST = "cost"
+    SIMILAR = "similar"  # cosine similarity of embeddings, at least ``threshold``
+    JUDGE = "judge"  # an LLM grades the answer against a rubric, 0..1, at least ``threshold``
+
+
+MODEL_GRADED = frozenset({Kind.SIMILAR, Kind.JUDGE})
+DEFAULT_THRESHOLD = {Kind.SIMILAR: 0.8, Kind.JUDGE: 0.5}
+MAX_RUBRIC = 5_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class Assertion:
     ignore_case: bool = False
     arguments: Mapping[str, Any] = field(default_factory=dict)  # tool-call: must match
     weight: float = 1.0
+    threshold: float = 1.0  # similar and judge: the least score that passes
+    model: str = ""  # similar: an embedding model (empty: the bundled one); judge: required
 
 
 @dataclass(frozen=True)
@@ -69,9 +79,12 @@ class Verdict:
     passed: bool
     reason: str
     weight: float = 1.0
+    graded: float | None = None  # similar and judge: the measured score, 0..1
 
     @property
     def score(self) -> float:
+        if self.graded is not None:
+            return self.graded
         return 1.0 if self.passed else 0.0
 
 
@@ -87,6 +100,12 @@ def assertion_parse(raw: Any, *, where: str = "assertion") -> Assertion:
     weight = raw.get("weight", 1.0)
     if not _number(weight) or weight < 0:
         raise ValidationError(f"{where}.weight must be a number of 0 or more.")
+    threshold = raw.get("threshold", DEFAULT_THRESHOLD.get(kind, 1.0))
+    if not _number(threshold) or not 0 <= threshold <= 1:
+        raise ValidationError(f"{where}.threshold must be a number from 0 to 1.")
+    model = raw.get("model", "")
+    if not isinstance(model, str) or len(model) > 200:
+        raise ValidationError(f"{where}.model must be a model name or alias.")
     assertion = Assertion(
         kind=kind,
         value=raw.get("value"),
@@ -94,6 +113,8 @@ def assertion_parse(raw: Any, *, where: str = "assertion") -> Assertion:
         ignore_case=bool(raw.get("ignore_case", False)),
         arguments=raw.get("arguments") or {},
         weight=float(weight),
+        threshold=float(threshold),
+        model=model.strip(),
     )
     _value_check(assertion, where)
     return assertion
@@ -135,6 +156,13 @@ def _value_check(a: Assertion, where: str) -> None:
         raise ValidationError(f"{where}.value must be a ceiling of 0 or more.")
     if a.kind == Kind.TOOL_CALL and not isinstance(a.arguments, dict):
         raise ValidationError(f"{where}.arguments must be an object.")
+    if a.kind in MODEL_GRADED and not (isinstance(value, str) and value.strip()):
+        what = "the expected text" if a.kind == Kind.SIMILAR else "the rubric"
+        raise ValidationError(f"{where}.value must be {what}.")
+    if a.kind == Kind.JUDGE and len(value) > MAX_RUBRIC:
+        raise ValidationError(f"{where}.value: a rubric of at most {MAX_RUBRIC} characters.")
+    if a.kind == Kind.JUDGE and not a.model:
+        raise ValidationError(f"{where}.model must name the judge model.")
 
 
 def _schema_keywords_check(schema: Any, where: str) -> None:
@@ -161,8 +189,9 @@ def _schema_keywords_check(schema: Any, where: str) -> None:
 
 
 def check(a: Assertion, output: Output, variables: Mapping[str, str] | None = None) -> Verdict:
-    """The verdict of one assertion on one output."""
+    """The verdict of one assertion that needs no model (see ``MODEL_GRADED``)."""
     values = variables or {}
+    assert a.kind not in MODEL_GRADED, "similar and judge are checked by model_graded"
     passed, reason = _CHECKS[a.kind](a, output, values)
     return Verdict(kind=a.kind.value, passed=passed, reason=reason, weight=a.weight)
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from analytics.models import UsageSource
 from hub.evals.assertions import (
+    MODEL_GRADED,
     Output,
     ToolCall,
     Verdict,
@@ -37,6 +38,7 @@ from hub.evals.assertions import (
     cell_outcome,
     check,
 )
+from hub.evals.model_graded import graded_check
 from hub.evals.models import Cell, CellStatus, Run, RunStatus
 from routing.pipeline import chat
 from routing.pipeline.call_log import CallLog
@@ -121,6 +123,9 @@ class _Work:
     should_stop: Callable[[], bool]
     lanes: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     lane_of: dict[str, str] = field(default_factory=dict)
+    graders: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(max(1, settings.HUB_EVAL_CONCURRENCY))
+    )
     cancelled: bool = False
 
     async def all_cells(self) -> str:
@@ -171,7 +176,11 @@ class _Work:
                 if self.should_stop() or self.cancelled:
                     return
                 answer = await self._call(cell)
-        await _save(cell, answer)
+        verdicts: list[Verdict] = []
+        if not answer.error:
+            async with self.graders:  # judges and embeddings: a few at a time as well
+                verdicts = await verdicts_for(cell, answer, self.actor)
+        await _save(cell, answer, verdicts)
 
     async def _call(self, cell: Cell) -> Answer:
         body = {"model": cell.model_name, "messages": cell.messages, **self.run.params}
@@ -257,8 +266,8 @@ async def _cached(cell: Cell) -> Answer | None:
     )
 
 
-def verdicts_for(cell: Cell, answer: Answer) -> list[Verdict]:
-    """Each of the cell's assertions judged on the answer."""
+async def verdicts_for(cell: Cell, answer: Answer, actor: Actor) -> list[Verdict]:
+    """Each of the cell's assertions judged on the answer; similar and judge ask a model."""
     output = Output(
         text=answer.text,
         tool_calls=[_tool_call(call) for call in answer.tool_calls],
@@ -266,7 +275,24 @@ def verdicts_for(cell: Cell, answer: Answer) -> list[Verdict]:
         cost_usd=float(answer.cost_usd),
     )
     values = {k: v if isinstance(v, str) else json.dumps(v) for k, v in cell.variables.items()}
-    return [check(assertion_parse(raw), output, values) for raw in cell.assertions]
+    verdicts = []
+    for raw in cell.assertions:
+        assertion = assertion_parse(raw)
+        if assertion.kind in MODEL_GRADED:
+            verdict = await graded_check(
+                assertion, answer.text, actor=actor, question=_question(cell), values=values
+            )
+        else:
+            verdict = check(assertion, output, values)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _question(cell: Cell) -> str:
+    """What the cell asked: its last user message."""
+    users = [m for m in cell.messages if m.get("role") == "user"]
+    content = users[-1].get("content") if users else ""
+    return content if isinstance(content, str) else json.dumps(content)
 
 
 def _tool_call(call: dict[str, Any]) -> ToolCall:
@@ -281,7 +307,7 @@ def _tool_call(call: dict[str, Any]) -> ToolCall:
     )
 
 
-async def _save(cell: Cell, answer: Answer) -> None:
+async def _save(cell: Cell, answer: Answer, verdicts: list[Verdict]) -> None:
     fields: dict[str, Any] = {
         "output": answer.text, "tool_calls": answer.tool_calls, "latency_ms": answer.latency_ms,
         "input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens,
@@ -296,7 +322,6 @@ async def _save(cell: Cell, answer: Answer) -> None:
         fields.update(status=CellStatus.ERROR, error=answer.error, passed=False, score=0.0)
         fields["verdicts"] = []
     else:
-        verdicts = verdicts_for(cell, answer)
         passed, score = cell_outcome(verdicts)
         fields.update(
             status=CellStatus.DONE, passed=passed, score=score,

@@ -195,3 +195,29 @@ class Cell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_key} · {self.model_name} · {self.prompt_label} #{self.repeat + 1}"
+
+
+class Judgement(models.Model):
+    """An LLM judge's verdict, kept so the same question is never paid for twice: a grade
+    (``score``) of one answer, or the ``winner`` of a pair of answers judged in one order."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # sha256 of the judge model, rubric, question and answer(s) in their order
+    key = models.CharField(max_length=64)
+    model = models.CharField(max_length=200)
+    score = models.FloatField(null=True, blank=True)
+    winner = models.CharField(max_length=8, blank=True)  # "A", "B" or "tie"
+    reason = models.TextField(blank=True)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="unique_eval_judgement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.winner or self.score}"

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from providers.simulator.judging import judge_reply
+
 JSON = dict[str, Any]
 DEFAULT_MAX_TOKENS = 256
 EMBEDDING_DIMENSIONS = 32
@@ -76,6 +78,9 @@ def answer(request: JSON) -> Answer:
     calls = _tool_calls(request, messages)
     if calls:
         return Answer(tool_calls=calls, finish_reason="tool_calls", prompt_tokens=used)
+    verdict = judge_reply(request, messages)
+    if verdict is not None:
+        return Answer(text=verdict, prompt_tokens=used)
     last: JSON = next((m for m in reversed(messages) if m.get("role") in ("user", "tool")), {})
     if last.get("role") == "tool":
         text = f"The tool answered: {text_of(last.get('content'))}"
