@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from hub.evals import selectors, services
+from hub.evals.ab_report import ab_report
 from hub.evals.forms import RunStartForm
 from hub.evals.models import Cell, Run, RunStatus
 from hub.evals.views.suites import SuitePage
@@ -95,6 +96,7 @@ class RunDetailView(RunPage):
                 .filter(suite=run.suite, status=RunStatus.DONE)
                 .exclude(pk=run.pk),
                 "grid": _grid(run, show),
+                "ab": None if run.in_progress else ab_report(run),
                 "show": show,
                 "filters": GRID_FILTERS,
             }

@@ -149,3 +149,37 @@ def test_a_broken_case_file_is_refused_with_the_reason(gateway, member_client, s
     )
     body = response.content.decode()
     assert response.status_code == 200 and "1 added" in body and "1 refused" in body
+
+
+def test_a_run_of_several_models_reads_as_an_a_b_test(gateway, member_client, slow_answers):
+    from scipy import stats
+
+    from tests.live_hub import wire_provider
+
+    wire_provider(gateway.workspace, slug="slow", base_url=slow_answers.url)
+    made = member_client.post(
+        url(gateway, "new"),
+        {"name": "AB", "models": "sim/echo\nslow/echo", "repeats": 3,
+         "assertions": '[{"type": "latency", "value": 250}]'},
+    )  # fmt: skip
+    suite = Suite.objects.get(name="AB")
+    assert made.status_code == 302
+    member_client.post(url(gateway, suite.pk, "prompts"), {"body": "{{question}}"})
+    member_client.post(
+        url(gateway, suite.pk, "cases", "import"),
+        {"file": SimpleUploadedFile("c.csv", b"_key,question\na,Hi\nb,Bye\n")},
+    )
+    member_client.post(url(gateway, suite.pk, "run"), {})
+    run = Run.objects.get(suite=suite)
+    page = member_client.get(url(gateway, "runs", run.pk)).content.decode()
+    # The fast arm passes the 250 ms ceiling every time, the 300 ms one never: a sure winner.
+    assert "Winner: {{question}} · sim/echo, on top in 100 % of 10,000 resamples" in page
+    fast = list(
+        Cell.objects.filter(run=run, model_name="sim/echo").values_list("latency_ms", flat=True)
+    )
+    slow = list(
+        Cell.objects.filter(run=run, model_name="slow/echo").values_list("latency_ms", flat=True)
+    )
+    p = stats.mannwhitneyu(slow, fast, alternative="two-sided").pvalue
+    assert f'p = {p:.3g} <span class="badge badge-warning">slower</span>' in page
+    assert page.count("100 %</td>") >= 2  # both arms answer each case the same every repeat

@@ -29,7 +29,6 @@ from hub.evals.tasks import requeue_stalled_runs_task
 from providers.models import ProviderModel
 from tests.factories import add_member, owner_actor
 from tests.live_hub import PRICES, recorded_usage, wire_provider
-from tests.simulated import Simulator
 
 CASES = (
     b"_key,question,expected\n"
@@ -37,14 +36,6 @@ CASES = (
     b"hello,Say hello,hello\n"
     b"tea,Do you like tea?,coffee\n"
 )
-
-
-@pytest.fixture(scope="module")
-def slow_answers():
-    """A simulator that waits 300 ms before each answer, like a real model."""
-    sim = Simulator("--latency-ms", "300")
-    yield sim
-    sim.stop()
 
 
 def suite_of(workspace, *, models=("sim/echo",), repeats=1, body="{{question}}", cases=CASES):
