@@ -13,17 +13,19 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hub.evals import selectors, services
+from hub.evals.leaderboard import SOURCES, leaderboard
 from hub.evals.models import Cell, Run, Suite
 from hub.evals.serializers import (
     CasesImportedSerializer,
     CasesUploadSerializer,
     CellSerializer,
+    LeaderboardSerializer,
     RunDetailSerializer,
     RunSerializer,
     RunStartSerializer,
@@ -36,6 +38,7 @@ from hub.evals.serializers import (
 from hub.prompts.models import PromptVersion
 from routing.pipeline.errors import error_body
 from workspaces.api.base import WorkspaceScopedListView, WorkspaceScopedView
+from workspaces.models import Workspace
 from workspaces.roles import Permission
 from workspaces.uploads import upload_read, upload_size_check
 
@@ -77,7 +80,7 @@ class SuiteDetailView(_SuiteView):
         current = {
             "name": suite.name, "description": suite.description,
             "model_names": suite.model_names, "repeats": suite.repeats, "params": suite.params,
-            "assertions": suite.assertions,
+            "assertions": suite.assertions, "pairwise": suite.pairwise,
         }  # fmt: skip
         changes = self.parsed(SuiteWriteSerializer, partial=True)
         fields = services.SuiteFields(**{**current, **changes})
@@ -239,3 +242,27 @@ class RunCellListView(WorkspaceScopedListView[Cell]):
 
     def get(self, request: Request, workspace_slug: str, pk: int) -> Response:  # type: ignore[override]
         return self.list(request)
+
+
+class LeaderboardView(WorkspaceScopedView[Workspace]):
+    queryset = Workspace.objects.none()
+    serializer_class = LeaderboardSerializer
+
+    def scoped_queryset(self) -> QuerySet[Workspace]:
+        return Workspace.objects.filter(pk=self.actor.workspace.pk)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("source", str, many=True, enum=list(SOURCES),
+                             description="Which verdicts to rank (default: all)."),
+            OpenApiParameter("style", bool, description="Control for length and markdown."),
+        ]
+    )  # fmt: skip
+    def get(self, request: Request, workspace_slug: str) -> Response:
+        """Bradley-Terry ratings with bootstrap 95 % intervals, best first."""
+        params = request.query_params
+        picked = tuple(s for s in params.getlist("source") if s in SOURCES) or tuple(SOURCES)
+        board = leaderboard(
+            self.actor.workspace, sources=picked, style_control=params.get("style") == "true"
+        )
+        return Response(LeaderboardSerializer(board).data)

@@ -15,6 +15,11 @@ urlpatterns = [
         f"{S}/<int:pk>/cases/import/", api.CasesImportView.as_view(), name="api-eval-cases-import"
     ),
     path(f"{S}/<int:pk>/runs/", api.SuiteRunListView.as_view(), name="api-eval-suite-runs"),
+    path(
+        "workspaces/<slug:workspace_slug>/eval-leaderboard/",
+        api.LeaderboardView.as_view(),
+        name="api-eval-leaderboard",
+    ),
     path(f"{R}/<int:pk>/", api.RunDetailView.as_view(), name="api-eval-run-detail"),
     path(f"{R}/<int:pk>/cancel/", api.RunCancelView.as_view(), name="api-eval-run-cancel"),
     path(f"{R}/<int:pk>/cells/", api.RunCellListView.as_view(), name="api-eval-run-cells"),

@@ -38,8 +38,10 @@ from hub.evals.assertions import (
     cell_outcome,
     check,
 )
+from hub.evals.matrix import question_of
 from hub.evals.model_graded import graded_check
 from hub.evals.models import Cell, CellStatus, Run, RunStatus
+from hub.evals.pairing import pairs_judge
 from routing.pipeline import chat
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.dry_run import route_dry_run
@@ -132,9 +134,12 @@ class _Work:
         cells = [c async for c in Cell.objects.filter(run=self.run, status=CellStatus.PENDING)]
         for model in dict.fromkeys(c.model_name for c in cells):
             self.lane_of[model] = await self._lane(model)
-        tasks = [asyncio.create_task(self._cell(cell)) for cell in cells]
-        watcher = asyncio.create_task(self._watch(tasks))
+        tasks: list[asyncio.Task[Any]] = [asyncio.create_task(self._cell(c)) for c in cells]
+        watcher = asyncio.create_task(self._watch(tasks))  # cancels what is in ``tasks``
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.run.pairwise and not (self.cancelled or self.should_stop()):
+            tasks.append(asyncio.create_task(pairs_judge(self.run, self.actor, self.graders)))
+            await asyncio.gather(tasks[-1], return_exceptions=True)
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watcher
@@ -153,7 +158,7 @@ class _Work:
         self.lanes.setdefault(lane, asyncio.Semaphore(max(1, settings.HUB_EVAL_CONCURRENCY)))
         return lane
 
-    async def _watch(self, tasks: list[asyncio.Task[None]]) -> None:
+    async def _watch(self, tasks: list[asyncio.Task[Any]]) -> None:
         """Refresh the heartbeat; a run no longer ``running`` was cancelled: stop its calls."""
         while True:
             await asyncio.sleep(WATCH_EVERY_S)
@@ -280,19 +285,12 @@ async def verdicts_for(cell: Cell, answer: Answer, actor: Actor) -> list[Verdict
         assertion = assertion_parse(raw)
         if assertion.kind in MODEL_GRADED:
             verdict = await graded_check(
-                assertion, answer.text, actor=actor, question=_question(cell), values=values
+                assertion, answer.text, actor=actor, question=question_of(cell), values=values
             )
         else:
             verdict = check(assertion, output, values)
         verdicts.append(verdict)
     return verdicts
-
-
-def _question(cell: Cell) -> str:
-    """What the cell asked: its last user message."""
-    users = [m for m in cell.messages if m.get("role") == "user"]
-    content = users[-1].get("content") if users else ""
-    return content if isinstance(content, str) else json.dumps(content)
 
 
 def _tool_call(call: dict[str, Any]) -> ToolCall:

@@ -37,6 +37,15 @@ class SuiteForm(forms.Form):
         required=False,
         help_text=ASSERTIONS_HELP,
     )
+    pairwise_model = forms.CharField(
+        max_length=200, required=False, label="Pairwise judge",
+        help_text="Optional: a model that compares each case's answers of two models, in both "
+        "orders, for the leaderboard.",
+    )  # fmt: skip
+    pairwise_rubric = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Pairwise rubric",
+        help_text="What makes one answer better than the other.",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, known_models: set[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +61,8 @@ class SuiteForm(forms.Form):
             "temperature": suite.params.get("temperature"),
             "max_tokens": suite.params.get("max_tokens"),
             "assertions": json.dumps(suite.assertions, indent=2) if suite.assertions else "",
+            "pairwise_model": suite.pairwise.get("model", ""),
+            "pairwise_rubric": suite.pairwise.get("rubric", ""),
         }
 
     def clean_models(self) -> list[str]:
@@ -81,9 +92,11 @@ class SuiteForm(forms.Form):
         params = {
             name: data[name] for name in ("temperature", "max_tokens") if data.get(name) is not None
         }
+        judge, rubric = data["pairwise_model"].strip(), data["pairwise_rubric"].strip()
         return SuiteFields(
             name=data["name"], description=data["description"], model_names=data["models"],
             repeats=data["repeats"], params=params, assertions=data["assertions"],
+            pairwise={"model": judge, "rubric": rubric} if judge or rubric else {},
         )  # fmt: skip
 
 

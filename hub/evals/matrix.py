@@ -37,6 +37,13 @@ def messages_render(prompt: SuitePrompt, variables: dict[str, Any]) -> tuple[lis
     return messages, ""
 
 
+def question_of(cell: Cell) -> str:
+    """What a cell asked: its last user message."""
+    users = [m for m in cell.messages if m.get("role") == "user"]
+    content = users[-1].get("content") if users else ""
+    return content if isinstance(content, str) else json.dumps(content)
+
+
 def cache_key(messages: list[JSON], model: str, params: JSON, repeat: int) -> str:
     """What decides an answer. The repeat index is part of it, so repeats stay real samples."""
     material = json.dumps(

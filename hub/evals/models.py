@@ -27,6 +27,9 @@ class Suite(models.Model):
     params = models.JSONField(default=dict, blank=True)
     # Checked on every cell; a case may add its own (see hub.evals.assertions).
     assertions = models.JSONField(default=list, blank=True)
+    # {"model": judge, "rubric": text}: after a run, each case's answers from different
+    # models are judged in pairs, for the leaderboard. Empty: no pairwise judging.
+    pairwise = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -108,6 +111,7 @@ class Run(models.Model):
     model_names = models.JSONField(default=list)
     repeats = models.PositiveSmallIntegerField(default=1)
     params = models.JSONField(default=dict, blank=True)
+    pairwise = models.JSONField(default=dict, blank=True)
     baseline = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -221,3 +225,37 @@ class Judgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}: {self.winner or self.score}"
+
+
+class JudgedPair(models.Model):
+    """Two models' answers to one case of a run, judged in both orders: a duel of the
+    leaderboard. Lengths and markdown marks let the leaderboard control for style."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="pairs")
+    case_key = models.CharField(max_length=200)
+    prompt_label = models.CharField(max_length=200)
+    repeat = models.PositiveSmallIntegerField(default=0)
+    first_model = models.CharField(max_length=200)
+    second_model = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=8)  # "first", "second" or "tie"
+    reasons = models.JSONField(default=list, blank=True)  # the judge's, in each order
+    first_chars = models.PositiveIntegerField(default=0)
+    second_chars = models.PositiveIntegerField(default=0)
+    first_markdown = models.PositiveIntegerField(default=0)
+    second_markdown = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["run", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "case_key", "prompt_label", "repeat", "first_model", "second_model"],
+                name="unique_eval_judged_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_model} vs {self.second_model}: {self.outcome}"

@@ -27,7 +27,7 @@ class SuiteSerializer(serializers.ModelSerializer):
         model = Suite
         fields = [
             "id", "name", "description", "model_names", "repeats", "params", "assertions",
-            "prompts", "case_count", "created_at", "updated_at",
+            "pairwise", "prompts", "case_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -50,6 +50,10 @@ class SuiteWriteSerializer(serializers.Serializer):
     assertions = serializers.ListField(
         child=serializers.DictField(), max_length=50, required=False, default=list,
         help_text="Checked on every answer; see the README for each type.",
+    )  # fmt: skip
+    pairwise = serializers.DictField(
+        required=False, default=dict,
+        help_text='{"model": judge, "rubric": text}: judge answers of two models in pairs.',
     )  # fmt: skip
 
 
@@ -146,7 +150,7 @@ class RunSerializer(serializers.ModelSerializer):
         model = Run
         fields = [
             "id", "suite", "number", "status", "use_cache", "model_names", "repeats", "params",
-            "baseline", "cells_total", "error", "created_at", "started_at", "finished_at",
+            "pairwise", "baseline", "cells_total", "error", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -195,3 +199,18 @@ class CellSerializer(serializers.ModelSerializer):
             "request_id", "error", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class RatingSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    rating = serializers.FloatField(help_text="Elo scale: 1000 is the average model.")
+    low = serializers.FloatField()
+    high = serializers.FloatField()
+    games = serializers.IntegerField()
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    ratings = RatingSerializer(many=True)
+    duels = serializers.IntegerField()
+    by_source = serializers.DictField(child=serializers.IntegerField())
+    style_effects = serializers.DictField(child=serializers.FloatField(), allow_null=True)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hub.evals.assertions import assertion_parse
+from hub.evals.assertions import MAX_RUBRIC, assertion_parse
 from hub.evals.cases_exchange import cases_read
 from hub.evals.matrix import cells_build
 from hub.evals.models import Case, Cell, CellStatus, Run, RunStatus, Suite, SuitePrompt
@@ -38,6 +38,7 @@ class SuiteFields:
     repeats: int = 1
     params: dict[str, Any] = field(default_factory=dict)
     assertions: list[dict[str, Any]] = field(default_factory=list)
+    pairwise: dict[str, Any] = field(default_factory=dict)
 
     def cleaned(self) -> SuiteFields:
         name = self.name.strip() if isinstance(self.name, str) else ""
@@ -69,7 +70,22 @@ class SuiteFields:
             repeats=repeats,
             params=_params_clean(self.params),
             assertions=self.assertions,
+            pairwise=_pairwise_clean(self.pairwise),
         )
+
+
+def _pairwise_clean(raw: Any) -> dict[str, Any]:
+    """{} (no pairwise judging) or {"model": judge, "rubric": what a better answer does}."""
+    if raw in (None, {}):
+        return {}
+    if not isinstance(raw, dict) or set(raw) - {"model", "rubric"}:
+        raise ValidationError({"pairwise": 'An object {"model": ..., "rubric": ...}, or empty.'})
+    model, rubric = raw.get("model"), raw.get("rubric")
+    if not isinstance(model, str) or not model.strip() or len(model) > 200:
+        raise ValidationError({"pairwise": "Name the judge model."})
+    if not isinstance(rubric, str) or not rubric.strip() or len(rubric) > MAX_RUBRIC:
+        raise ValidationError({"pairwise": f"A rubric of 1 to {MAX_RUBRIC} characters."})
+    return {"model": model.strip(), "rubric": rubric.strip()}
 
 
 def _params_clean(raw: Any) -> dict[str, Any]:
@@ -102,6 +118,7 @@ def suite_create(*, actor: Actor, fields: SuiteFields) -> Suite:
                 repeats=clean.repeats,
                 params=clean.params,
                 assertions=clean.assertions,
+                pairwise=clean.pairwise,
                 created_by=actor.user,
             )
     except IntegrityError:
@@ -112,7 +129,8 @@ def suite_update(*, actor: Actor, suite: Suite, fields: SuiteFields) -> Suite:
     """New settings for later runs; runs already made keep the ones they were made with."""
     _own(actor, suite)
     clean = fields.cleaned()
-    for name in ("name", "description", "model_names", "repeats", "params", "assertions"):
+    for name in ("name", "description", "model_names", "repeats", "params", "assertions",
+                 "pairwise"):  # fmt: skip
         setattr(suite, name, getattr(clean, name))
     try:
         with transaction.atomic():
@@ -237,7 +255,7 @@ def run_start(
         run = Run.objects.create(
             workspace=actor.workspace, suite=suite, number=last + 1, use_cache=use_cache,
             model_names=suite.model_names, repeats=suite.repeats, params=suite.params,
-            baseline=baseline, created_by=actor.user,
+            pairwise=suite.pairwise, baseline=baseline, created_by=actor.user,
             cells_total=len(prompts) * len(cases) * len(suite.model_names) * suite.repeats,
         )  # fmt: skip
         Cell.objects.bulk_create(cells_build(run, prompts, cases, suite.assertions), 500)

@@ -11,6 +11,7 @@ RUN = f"{E}/runs/<int:run_id>"
 urlpatterns = [
     path(f"{E}/", views.SuiteListView.as_view(), name="eval-suite-list"),
     path(f"{E}/new/", views.SuiteCreateView.as_view(), name="eval-suite-create"),
+    path(f"{E}/leaderboard/", views.LeaderboardView.as_view(), name="eval-leaderboard"),
     path(f"{SUITE}/", views.SuiteDetailView.as_view(), name="eval-suite-detail"),
     path(f"{SUITE}/edit/", views.SuiteEditView.as_view(), name="eval-suite-edit"),
     path(f"{SUITE}/delete/", views.SuiteDeleteView.as_view(), name="eval-suite-delete"),

@@ -16,6 +16,7 @@ from providers.simulator.judging import judge_reply
 
 JSON = dict[str, Any]
 DEFAULT_MAX_TOKENS = 256
+TERSE_WORDS = 3  # what a "terse…" model says at most
 EMBEDDING_DIMENSIONS = 32
 CONTEXT_WINDOW = 32_768
 # Pretend prices (USD per token, OpenRouter's format) so cost tracking shows real numbers.
@@ -87,6 +88,8 @@ def answer(request: JSON) -> Answer:
     else:
         text = f"You said: {text_of(last.get('content'))}".strip()
     limit = request.get("max_tokens") or request.get("max_completion_tokens") or DEFAULT_MAX_TOKENS
+    if str(request.get("model") or "").startswith("terse"):  # a model of few words
+        limit = min(limit, TERSE_WORDS)
     parts = words(text)
     finish = "stop"
     if len(parts) > limit:

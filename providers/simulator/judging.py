@@ -21,7 +21,7 @@ def judge_reply(request: dict[str, Any], messages: list[dict[str, Any]]) -> str 
     system = next((m for m in messages if m.get("role") == "system"), None)
     if system is None or not str(system.get("content") or "").startswith(JUDGE_INTRO):
         return None
-    user = next((m for m in reversed(messages) if m.get("role") == "user"), {})
+    user: dict[str, Any] = next((m for m in reversed(messages) if m.get("role") == "user"), {})
     text = str(user.get("content") or "")
     rubric = _words(_section(text, "Rubric:", "\n\nQuestion:"))
     if "\n\nAnswer A:\n" in text:

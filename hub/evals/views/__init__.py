@@ -1,6 +1,7 @@
 """Pages of evaluations: ``suites`` (suites, prompts, cases) and ``runs`` (start, progress,
 cancel, results, comparison, export). Each depends on services and selectors."""
 
+from hub.evals.views.leaderboard import LeaderboardView
 from hub.evals.views.runs import (
     RunCancelView,
     RunDetailView,
@@ -23,6 +24,7 @@ from hub.evals.views.suites import (
 __all__ = [
     "CasesExportView",
     "CasesImportView",
+    "LeaderboardView",
     "RunCancelView",
     "RunDetailView",
     "RunExportView",
