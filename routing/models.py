@@ -227,3 +227,39 @@ class StoredResponse(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+class QualityScore(models.Model):
+    """A measured quality of one model (optionally for one task tag), published by whatever
+    measured it (an evaluation suite) through ``routing.quality``. The ``quality`` and
+    ``balanced`` strategies prefer it to a hand-set score, and say where it came from."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Who published it ("evals-suite:12"): a new publication replaces that source's scores.
+    source_key = models.CharField(max_length=100)
+    source = models.CharField(max_length=300)  # for people: "suite 'support-replies'"
+    model = models.CharField(max_length=300)  # provider/model
+    task = models.CharField(max_length=64, blank=True)  # "" for every task
+    score = models.FloatField()  # 0..1
+    margin = models.FloatField(default=0.0)  # half the 95 % interval
+    cases = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True)  # "run #4, 36 cells"
+    measured_at = models.DateTimeField()
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["model", "task"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source_key", "model", "task"], name="unique_quality_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.task or '*'}: {self.score:.2f}"
+
+    @property
+    def note(self) -> str:
+        """How the route reason names it: "on suite 'x' (0.86 ± 0.04)"."""
+        return f"on {self.source} ({self.score:.2f} ± {self.margin:.2f})"

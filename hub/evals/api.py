@@ -81,6 +81,7 @@ class SuiteDetailView(_SuiteView):
             "name": suite.name, "description": suite.description,
             "model_names": suite.model_names, "repeats": suite.repeats, "params": suite.params,
             "assertions": suite.assertions, "pairwise": suite.pairwise,
+            "feeds_routing": suite.feeds_routing,
         }  # fmt: skip
         changes = self.parsed(SuiteWriteSerializer, partial=True)
         fields = services.SuiteFields(**{**current, **changes})

@@ -40,8 +40,9 @@ from hub.evals.assertions import (
 )
 from hub.evals.matrix import question_of
 from hub.evals.model_graded import graded_check
-from hub.evals.models import Cell, CellStatus, Run, RunStatus
+from hub.evals.models import Cell, CellStatus, Run, RunStatus, Suite
 from hub.evals.pairing import pairs_judge
+from hub.evals.routing_feed import run_publish
 from routing.pipeline import chat
 from routing.pipeline.call_log import CallLog
 from routing.pipeline.dry_run import route_dry_run
@@ -219,6 +220,9 @@ class _Work:
         if not done:  # cancelled as the last cell ended
             await pending.aupdate(status=CellStatus.CANCELLED)
             return RunStatus.CANCELLED
+        if await Suite.objects.filter(pk=self.run.suite_id, feeds_routing=True).aexists():
+            finished = await Run.objects.select_related("suite", "workspace").aget(pk=self.run.pk)
+            await sync_to_async(run_publish)(finished)
         return RunStatus.DONE
 
 

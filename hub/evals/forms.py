@@ -47,6 +47,12 @@ class SuiteForm(forms.Form):
         help_text="What makes one answer better than the other.",
     )  # fmt: skip
 
+    feeds_routing = forms.BooleanField(
+        required=False, label="Feed routing",
+        help_text="Each finished run gives routing the models' pass rates as quality scores, "
+        "for the quality and balanced strategies.",
+    )  # fmt: skip
+
     def __init__(self, *args: Any, known_models: set[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.known_models = known_models
@@ -63,6 +69,7 @@ class SuiteForm(forms.Form):
             "assertions": json.dumps(suite.assertions, indent=2) if suite.assertions else "",
             "pairwise_model": suite.pairwise.get("model", ""),
             "pairwise_rubric": suite.pairwise.get("rubric", ""),
+            "feeds_routing": suite.feeds_routing,
         }
 
     def clean_models(self) -> list[str]:
@@ -97,6 +104,7 @@ class SuiteForm(forms.Form):
             name=data["name"], description=data["description"], model_names=data["models"],
             repeats=data["repeats"], params=params, assertions=data["assertions"],
             pairwise={"model": judge, "rubric": rubric} if judge or rubric else {},
+            feeds_routing=data["feeds_routing"],
         )  # fmt: skip
 
 

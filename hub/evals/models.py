@@ -30,6 +30,8 @@ class Suite(models.Model):
     # {"model": judge, "rubric": text}: after a run, each case's answers from different
     # models are judged in pairs, for the leaderboard. Empty: no pairwise judging.
     pairwise = models.JSONField(default=dict, blank=True)
+    # Each finished run hands its pass rates to routing as the models' quality scores.
+    feeds_routing = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -27,7 +27,7 @@ class SuiteSerializer(serializers.ModelSerializer):
         model = Suite
         fields = [
             "id", "name", "description", "model_names", "repeats", "params", "assertions",
-            "pairwise", "prompts", "case_count", "created_at", "updated_at",
+            "pairwise", "feeds_routing", "prompts", "case_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -54,6 +54,10 @@ class SuiteWriteSerializer(serializers.Serializer):
     pairwise = serializers.DictField(
         required=False, default=dict,
         help_text='{"model": judge, "rubric": text}: judge answers of two models in pairs.',
+    )  # fmt: skip
+    feeds_routing = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Each finished run gives routing the models' pass rates as quality scores.",
     )  # fmt: skip
 
 

@@ -39,6 +39,7 @@ class SuiteFields:
     params: dict[str, Any] = field(default_factory=dict)
     assertions: list[dict[str, Any]] = field(default_factory=list)
     pairwise: dict[str, Any] = field(default_factory=dict)
+    feeds_routing: bool = False
 
     def cleaned(self) -> SuiteFields:
         name = self.name.strip() if isinstance(self.name, str) else ""
@@ -71,6 +72,7 @@ class SuiteFields:
             params=_params_clean(self.params),
             assertions=self.assertions,
             pairwise=_pairwise_clean(self.pairwise),
+            feeds_routing=bool(self.feeds_routing),
         )
 
 
@@ -119,6 +121,7 @@ def suite_create(*, actor: Actor, fields: SuiteFields) -> Suite:
                 params=clean.params,
                 assertions=clean.assertions,
                 pairwise=clean.pairwise,
+                feeds_routing=clean.feeds_routing,
                 created_by=actor.user,
             )
     except IntegrityError:
@@ -130,7 +133,7 @@ def suite_update(*, actor: Actor, suite: Suite, fields: SuiteFields) -> Suite:
     _own(actor, suite)
     clean = fields.cleaned()
     for name in ("name", "description", "model_names", "repeats", "params", "assertions",
-                 "pairwise"):  # fmt: skip
+                 "pairwise", "feeds_routing"):  # fmt: skip
         setattr(suite, name, getattr(clean, name))
     try:
         with transaction.atomic():

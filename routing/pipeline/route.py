@@ -89,6 +89,8 @@ async def route_decision(
     404 ApiError for an unknown model. The route step and the routing page's dry run
     (routing.pipeline.dry_run) both decide here, so a dry run cannot disagree with a call."""
     base, rules, aliases = _requested(model, routing)
+    if request.task and routing.quality:  # scores measured for this task tag come first
+        base, rules, aliases = _for_task(base, rules, aliases, routing, request.task)
     opened = await _open_breakers(_reachable(base, rules, aliases))
     return route_decide(
         request,
@@ -119,6 +121,30 @@ def _requested(
             status=404, code="model_not_found", param="model",
         )  # fmt: skip
     return routing.aliases[model], routing.rules, routing.aliases
+
+
+def _for_task(
+    base: Route, rules: tuple[Rule, ...], aliases: dict[str, Route], routing: WorkspaceRouting,
+    task: str,
+) -> tuple[Route, tuple[Rule, ...], dict[str, Route]]:  # fmt: skip
+    def scored(candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        out = []
+        for c in candidates:
+            measured = routing.quality.get((c.label, task))
+            out.append(
+                dataclasses.replace(c, quality=measured[0], quality_source=measured[1])
+                if measured else c
+            )  # fmt: skip
+        return tuple(out)
+
+    def rerouted(route_: Route) -> Route:
+        return Route(route_.name, scored(route_.candidates), route_.strategy)
+
+    return (
+        rerouted(base),
+        tuple(dataclasses.replace(r, candidates=scored(r.candidates)) for r in rules),
+        {name: rerouted(r) for name, r in aliases.items()},
+    )
 
 
 def _has_images(messages: list[JSON]) -> bool:

@@ -14,7 +14,7 @@ from django.conf import settings
 from providers.deployments import Deployment, deployment_for
 from providers.models import ProviderModel
 from routing.budget_spend import budget_spend
-from routing.models import ModelAlias, RoutingRule, SpendBudget
+from routing.models import ModelAlias, QualityScore, RoutingRule, SpendBudget
 from routing.pipeline.errors import database_unavailable
 from routing.pipeline.local_cache import LocalTTLCache
 from routing.reliability import Budget, Period, ScopeKind, micro_usd
@@ -37,6 +37,8 @@ class WorkspaceRouting:
     budgets: tuple[ScopedBudget, ...] = ()
     key_limits: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
     tokens_per_day: int | None = None
+    # Measured quality by (provider/model, task tag or ""): (score, where it came from).
+    quality: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
 
     def budgets_for(
         self, *, provider_id: int | None, api_key_id: int | None, user_id: int | None
@@ -78,6 +80,14 @@ async def workspace_routing(workspace_id: int) -> WorkspaceRouting:
     )
 
 
+def _candidate(deployment: Deployment, spec: dict, measured: tuple[float, str] | None) -> Candidate:
+    if measured is not None:
+        score, note = measured
+        return Candidate(deployment, weight=float(spec.get("weight", 1)), quality=score,
+                         quality_source=note)  # fmt: skip
+    return Candidate(deployment, weight=float(spec.get("weight", 1)), quality=spec.get("quality"))
+
+
 def routing_load(workspace_id: int) -> WorkspaceRouting:
     """Sync: everything routing needs for one workspace, in a handful of queries."""
     workspace = Workspace.objects.filter(pk=workspace_id).first()
@@ -89,16 +99,16 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
         .select_related("provider", "provider__credential")
     )
     deployments = {entry.label: deployment_for(entry) for entry in entries}
+    quality: dict[tuple[str, str], tuple[float, str]] = {}
+    for measured in QualityScore.objects.for_workspace(workspace).order_by("measured_at"):
+        quality[(measured.model, measured.task)] = (measured.score, measured.note)  # newest wins
 
     def route_of(name: str, specs: list[dict], strategy_name: str) -> Route:
         """The alias's (or rule's) candidates that are callable now, with its weights and
-        quality scores; a spec naming a disabled or deleted model is left out."""
+        quality scores (measured ones before hand-set ones); a spec naming a disabled or
+        deleted model is left out."""
         chosen = [
-            Candidate(
-                deployments[spec["model"]],
-                weight=float(spec.get("weight", 1)),
-                quality=spec.get("quality"),
-            )
+            _candidate(deployments[spec["model"]], spec, quality.get((spec["model"], "")))
             for spec in specs
             if spec["model"] in deployments
         ]
@@ -157,4 +167,5 @@ def routing_load(workspace_id: int) -> WorkspaceRouting:
         budgets=budgets,
         key_limits=key_limits,
         tokens_per_day=workspace.tokens_per_day,
+        quality=quality,
     )

@@ -20,6 +20,7 @@ class Candidate:
     deployment: Deployment
     weight: float = 1.0
     quality: float | None = None
+    quality_source: str = ""  # where a measured score came from: "on suite 'x' (0.86 ± 0.04)"
     in_flight: int = 0
     ttft_ms: float | None = None
     tokens_per_second: float | None = None

@@ -82,6 +82,8 @@ def order_quality(
     first = ordered[0]
     if first.quality is None:
         return ordered, "no quality scores yet; first healthy candidate in the configured order"
+    if first.quality_source:
+        return ordered, f"highest quality {first.quality_source}"
     return ordered, f"highest-quality healthy candidate (score {first.quality:.2f})"
 
 
@@ -128,10 +130,12 @@ def order_balanced(
     scores = balanced_scores(candidates, request, options.weights)
     ranked = sorted(range(len(candidates)), key=lambda i: -scores[i])
     ordered = [candidates[i] for i in ranked]
-    return (
-        ordered,
-        f"best balance of cost, latency, availability and quality (score {scores[ranked[0]]:.2f})",
+    reason = (
+        f"best balance of cost, latency, availability and quality (score {scores[ranked[0]]:.2f})"
     )
+    if ordered[0].quality_source:
+        reason += f"; quality {ordered[0].quality_source}"
+    return ordered, reason
 
 
 def order_weighted(
