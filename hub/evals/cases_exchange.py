@@ -159,9 +159,13 @@ def _text(value: str | int | float | bool) -> str:
     return str(value)
 
 
-def cases_csv(cases: Sequence[Case]) -> str:
-    """CSV with a column per variable any case uses, in first-seen order."""
-    names = list(dict.fromkeys(name for case in cases for name in case.variables))
+def cases_csv(cases: Sequence[Case], *, first: Sequence[str] = ()) -> str:
+    """CSV with a column per variable any case uses: ``first`` (the prompts' variables, in
+    the order the prompts name them), then the rest by name. The database may not keep a
+    JSON object's key order (PostgreSQL's jsonb does not), so none is relied on."""
+    used = {name for case in cases for name in case.variables}
+    names = [n for n in dict.fromkeys(first) if n in used]
+    names += sorted(used - set(names))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["_key", *names, "_tags", "_assertions"])

@@ -16,8 +16,10 @@ from hub.evals import services
 from hub.evals.cases_exchange import Case as CaseRow
 from hub.evals.cases_exchange import cases_csv, cases_jsonl
 from hub.evals.forms import CasesImportForm, PromptAddForm, RunStartForm, SuiteForm
+from hub.evals.matrix import prompt_texts
 from hub.evals.models import Case, Run, RunStatus, Suite, SuitePrompt
 from hub.prompts.models import PromptVersion
+from hub.prompts.rendering import variables_in
 from routing.selectors import alias_names, catalog_labels
 from workspaces.roles import Permission
 from workspaces.uploads import upload_read, upload_size_check
@@ -225,7 +227,13 @@ class CasesExportView(SuitePage):
             for c in Case.objects.for_workspace(self.actor.workspace).filter(suite=self.object)
         ]
         jsonl = request.GET.get("format") == "jsonl"
-        body = cases_jsonl(rows) if jsonl else cases_csv(rows)
+        prompts = SuitePrompt.objects.for_workspace(self.actor.workspace).filter(suite=self.object)
+        named = [
+            name
+            for prompt in prompts.select_related("version")
+            for name in variables_in(*prompt_texts(prompt))
+        ]
+        body = cases_jsonl(rows) if jsonl else cases_csv(rows, first=named)
         response = HttpResponse(
             body, content_type="application/jsonl" if jsonl else "text/csv; charset=utf-8"
         )
