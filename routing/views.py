@@ -21,7 +21,7 @@ from routing import services
 from routing.budget_spend import budget_spend_list
 from routing.config_text import rule_conditions
 from routing.forms import AliasForm, BudgetForm, RouteTryForm, RuleForm
-from routing.models import ModelAlias, RoutingRule, SpendBudget
+from routing.models import ModelAlias, QualityScore, RoutingRule, SpendBudget
 from routing.route_trial import route_try
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView, form_add_service_errors
@@ -53,6 +53,7 @@ class RoutingOverviewView(WorkspacePageView):
             "rules": [{"rule": rule, "conditions": rule_conditions(rule)} for rule in rules],
             "try_form": form,
             "trial": trial,
+            "quality_scores": QualityScore.objects.for_workspace(workspace),
         }
         return self.render_page(context, status=400 if form.errors else 200)
 

@@ -47,7 +47,8 @@ def call(gateway, model: str, **headers: str) -> httpx.Response:
     )
 
 
-def test_measured_quality_beats_hand_set_quality_and_says_where_it_came_from(fed):
+def test_measured_quality_beats_hand_set_quality_and_says_where_it_came_from(fed, signed_in):
+    owner = fed.workspace.memberships.get(role="owner").user
     scores = {(q.model, q.task): q for q in QualityScore.objects.filter(workspace=fed.workspace)}
     # terse passes "Hello" and "Hi" (three words hold them), not the billing cases.
     assert scores["sim/echo", ""].score == 1.0 and scores["sim/terse", ""].score == 0.5
@@ -58,6 +59,8 @@ def test_measured_quality_beats_hand_set_quality_and_says_where_it_came_from(fed
         workspace=fed.workspace, name="support", strategy="quality",
         candidates=[{"model": "sim/terse", "quality": 0.99}, {"model": "sim/echo", "quality": 0.1}],
     )  # fmt: skip
+    page = signed_in(owner).get(f"/w/{fed.workspace.slug}/routing/").content.decode()
+    assert "Measured quality" in page and "run #1 of " in page and "0.50 ± 0.35" in page
     response = call(fed, "support")
     assert response.status_code == 200, response.text
     assert response.headers["x-hub-model"] == "echo"
