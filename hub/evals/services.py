@@ -30,6 +30,12 @@ MAX_REPEATS = 20
 PARAMS = {"temperature": (0.0, 2.0), "top_p": (0.0, 1.0), "max_tokens": (1, 1_000_000)}
 
 
+SUITE_FIELDS = (
+    "name", "description", "model_names", "repeats", "params", "assertions", "pairwise",
+    "feeds_routing",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SuiteFields:
     name: str
@@ -114,15 +120,8 @@ def suite_create(*, actor: Actor, fields: SuiteFields) -> Suite:
         with transaction.atomic():
             return Suite.objects.create(
                 workspace=actor.workspace,
-                name=clean.name,
-                description=clean.description,
-                model_names=clean.model_names,
-                repeats=clean.repeats,
-                params=clean.params,
-                assertions=clean.assertions,
-                pairwise=clean.pairwise,
-                feeds_routing=clean.feeds_routing,
                 created_by=actor.user,
+                **{name: getattr(clean, name) for name in SUITE_FIELDS},
             )
     except IntegrityError:
         raise ValidationError({"name": f"A suite named “{clean.name}” already exists."}) from None
@@ -132,8 +131,7 @@ def suite_update(*, actor: Actor, suite: Suite, fields: SuiteFields) -> Suite:
     """New settings for later runs; runs already made keep the ones they were made with."""
     _own(actor, suite)
     clean = fields.cleaned()
-    for name in ("name", "description", "model_names", "repeats", "params", "assertions",
-                 "pairwise", "feeds_routing"):  # fmt: skip
+    for name in SUITE_FIELDS:
         setattr(suite, name, getattr(clean, name))
     try:
         with transaction.atomic():
