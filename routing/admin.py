@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from routing.models import ModelAlias, RoutingRule, SpendBudget, StoredResponse
+from routing.models import ModelAlias, QualityScore, RoutingRule, SpendBudget, StoredResponse
 
 
 @admin.register(ModelAlias)
@@ -51,3 +51,12 @@ class StoredResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(QualityScore)
+class QualityScoreAdmin(admin.ModelAdmin):
+    """Published by evaluation suites that feed routing; a deleted row stops steering."""
+
+    list_display = ["model", "task", "score", "margin", "source", "workspace", "measured_at"]
+    list_filter = ["workspace"]
+    search_fields = ["model", "source"]

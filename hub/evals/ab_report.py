@@ -54,10 +54,15 @@ class ABReport:
 def ab_report(run: Run) -> ABReport | None:
     """None for a run of one arm: there is nothing to compare."""
     arms: dict[str, Arm] = {}
-    cells = Cell.objects.for_workspace(run.workspace).filter(run=run, status=CellStatus.DONE)
+    cells = Cell.objects.for_workspace(run.workspace).filter(
+        run=run, status__in=(CellStatus.DONE, CellStatus.ERROR)
+    )
     for cell in cells.order_by("id"):
         label = f"{cell.prompt_label} · {cell.model_name}"
         arm = arms.setdefault(label, Arm(label))
+        if cell.status == CellStatus.ERROR:  # a failure of the arm: it scores 0
+            arm.scores.append(0.0)
+            continue
         arm.outputs[(cell.case_key, cell.repeat)] = cell.output
         arm.scores.append(cell.score or 0.0)
         if not cell.cached and cell.latency_ms is not None:
@@ -67,8 +72,8 @@ def ab_report(run: Run) -> ABReport | None:
         return None
     for arm in arms.values():
         arm.consistency = _consistency(arm)
-    fastest = min(arms.values(), key=lambda a: a.median_latency_ms or float("inf"))
-    cheapest = min(arms.values(), key=lambda a: a.mean_cost_usd or float("inf"))
+    fastest = min(arms.values(), key=lambda a: _known_first(a.median_latency_ms))
+    cheapest = min(arms.values(), key=lambda a: _known_first(a.mean_cost_usd))
     for arm in arms.values():
         if arm is not fastest:
             arm.latency_vs_best = distribution_difference(fastest.latencies, arm.latencies)
@@ -76,6 +81,11 @@ def ab_report(run: Run) -> ABReport | None:
             arm.cost_vs_best = distribution_difference(cheapest.costs, arm.costs)
     best = winner({label: arm.scores for label, arm in arms.items()})
     return ABReport(list(arms.values()), best, fastest.label, cheapest.label)
+
+
+def _known_first(value: float | None) -> tuple[bool, float]:
+    """Orders measured values first, lowest first (a free model's cost of 0 included)."""
+    return (value is None, value or 0.0)
 
 
 def _consistency(arm: Arm) -> float | None:

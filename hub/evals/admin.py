@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from hub.evals.models import Case, Cell, Run, Suite, SuitePrompt
+from hub.evals.models import Case, Cell, JudgedPair, Judgement, Run, Suite, SuitePrompt
 
 
 class PromptInline(admin.TabularInline):
@@ -71,3 +71,20 @@ class CellAdmin(admin.ModelAdmin):
     search_fields = ["case_key", "model_name", "request_id"]
     list_select_related = ["run__suite"]
     raw_id_fields = ["run", "prompt", "case"]
+
+
+@admin.register(Judgement)
+class JudgementAdmin(admin.ModelAdmin):
+    """Stored judge verdicts; deleting one makes the next run ask the judge again."""
+
+    list_display = ["model", "workspace", "score", "winner", "created_at"]
+    list_filter = ["model"]
+    readonly_fields = ["key", "created_at"]
+
+
+@admin.register(JudgedPair)
+class JudgedPairAdmin(admin.ModelAdmin):
+    list_display = ["first_model", "second_model", "outcome", "run", "case_key"]
+    list_filter = ["outcome"]
+    raw_id_fields = ["run"]
+    list_select_related = ["run__suite"]

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from hub.evals import selectors, services
 from hub.evals.leaderboard import SOURCES, leaderboard
-from hub.evals.models import Cell, Run, Suite
+from hub.evals.models import Cell, Run, RunStatus, Suite
 from hub.evals.serializers import (
     CasesImportedSerializer,
     CasesUploadSerializer,
@@ -172,8 +172,8 @@ class SuiteRunListView(WorkspaceScopedListView[Run], _SuiteRunsView):
         baseline = None
         if fields["baseline"] is not None:
             baseline = self.scoped_queryset().filter(number=fields["baseline"]).first()
-            if baseline is None:
-                body = error_body(f"The suite has no run #{fields['baseline']}.",
+            if baseline is None or baseline.status != RunStatus.DONE:
+                body = error_body(f"The suite has no finished run #{fields['baseline']}.",
                                   status_code=400, param="baseline")  # fmt: skip
                 return Response(body, status=status.HTTP_400_BAD_REQUEST)
         run = services.run_start(

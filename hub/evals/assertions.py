@@ -43,6 +43,7 @@ class Kind(StrEnum):
 MODEL_GRADED = frozenset({Kind.SIMILAR, Kind.JUDGE})
 DEFAULT_THRESHOLD = {Kind.SIMILAR: 0.8, Kind.JUDGE: 0.5}
 MAX_RUBRIC = 5_000
+MAX_WEIGHT = 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,11 @@ def assertion_parse(raw: Any, *, where: str = "assertion") -> Assertion:
     except ValueError:
         kinds = ", ".join(k.value for k in Kind)
         raise ValidationError(f"{where}.type must be one of: {kinds}.") from None
+    if holds_nul(raw):
+        raise ValidationError(f"{where} holds a NUL character (\\u0000), which cannot be stored.")
     weight = raw.get("weight", 1.0)
-    if not _number(weight) or weight < 0:
-        raise ValidationError(f"{where}.weight must be a number of 0 or more.")
+    if not _number(weight) or not 0 <= weight <= MAX_WEIGHT:
+        raise ValidationError(f"{where}.weight must be a number from 0 to {MAX_WEIGHT:g}.")
     threshold = raw.get("threshold", DEFAULT_THRESHOLD.get(kind, 1.0))
     if not _number(threshold) or not 0 <= threshold <= 1:
         raise ValidationError(f"{where}.threshold must be a number from 0 to 1.")
@@ -213,9 +216,11 @@ def _contains(a: Assertion, output: Output, values: Mapping[str, str]) -> tuple[
 
 
 def _regex(a: Assertion, output: Output, values: Mapping[str, str]) -> tuple[bool, str]:
+    """Variables fill the pattern as literal text: ``{{city}}`` matches the city's name."""
     flags = regex.IGNORECASE if a.ignore_case else 0
+    pattern = substitute(a.value, {k: regex.escape(v) for k, v in values.items()})
     try:
-        match = regex.search(a.value, output.text, flags=flags, timeout=REGEX_SECONDS)
+        match = regex.search(pattern, output.text, flags=flags, timeout=REGEX_SECONDS)
     except TimeoutError:
         return False, f"the pattern took over {REGEX_SECONDS} s on this output"
     return match is not None, f"matched {match[0][:80]!r}" if match else "no match"
@@ -297,3 +302,19 @@ def cell_outcome(verdicts: Sequence[Verdict]) -> tuple[bool, float]:
     total = sum(v.weight for v in verdicts)
     score = sum(v.weight * v.score for v in verdicts) / total if total else 0.0
     return all(v.passed for v in verdicts), score
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a NUL hides anywhere in ``value``: PostgreSQL's text and jsonb refuse it."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

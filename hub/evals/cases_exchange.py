@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from hub.evals.assertions import assertion_parse
+from hub.evals.assertions import assertion_parse, holds_nul
 from workspaces.uploads import FileRejected, upload_size_check
 
 MAX_CASES = 10_000
@@ -126,6 +126,8 @@ def _jsonl_rows(text: str) -> list[tuple[int, dict[str, Any] | str]]:
 
 
 def _case(item: dict[str, Any], *, default_key: str) -> Case:
+    if holds_nul(item):
+        raise ValidationError("the case holds a NUL character (\\u0000), which cannot be stored")
     key = item.get("key") or default_key
     if not isinstance(key, str | int) or len(str(key)) > MAX_KEY:
         raise ValidationError(f"key must be text of at most {MAX_KEY} characters")
@@ -138,8 +140,8 @@ def _case(item: dict[str, Any], *, default_key: str) -> Case:
                 f"the variable {name} must be text of at most {MAX_VALUE} characters"
             )
     tags = item.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) and len(t) <= 80 for t in tags):
-        raise ValidationError("tags must be a list of short strings")
+    if not isinstance(tags, list) or not all(isinstance(t, str) and len(t) <= 64 for t in tags):
+        raise ValidationError("tags must be a list of strings of at most 64 characters")
     raw_assertions = item.get("assertions") or []
     if not isinstance(raw_assertions, list):
         raise ValidationError("assertions must be a list")

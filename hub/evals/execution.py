@@ -3,43 +3,42 @@ limits, routing and usage records apply), a bounded number at a time per provide
 judged by its assertions and saved the moment it ends.
 
 A task claims a queued run with a conditional update, so a message delivered twice works it
-once. While it works, a watcher refreshes the run's heartbeat and notices a cancel (the
-status is no longer ``running``): the calls in flight are cancelled and the cells not yet
-called are marked cancelled. A worker told to stop starts no new cell, lets the ones in
-flight finish and hands the run back to the queue; the next worker takes up the cells
-still pending, so nothing done is done twice.
+once. While it works, a watcher refreshes the run's heartbeat and notices when the run is no
+longer ``running``: cancelled (the calls in flight are cancelled, the cells not yet called
+marked cancelled) or queued again by the sweep because this worker looked dead (it stops and
+leaves the cells to whoever takes the run). A worker told to stop starts no new cell, lets
+the ones in flight finish and hands the run back to the queue, pairwise judging still to do
+included; the next worker takes up what is pending, so nothing done is done twice. A cell
+that breaks is saved as an error with the reason; it never leaves the run unfinished.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from analytics.models import UsageSource
-from hub.evals.assertions import (
-    MODEL_GRADED,
-    Output,
-    ToolCall,
-    Verdict,
-    assertion_parse,
-    cell_outcome,
-    check,
+from hub.evals.assertions import Verdict
+from hub.evals.cell_work import (
+    Answer,
+    answered,
+    cached_answer,
+    cell_fail,
+    cell_save,
+    verdicts_for,
+    worth_waiting,
 )
-from hub.evals.matrix import question_of
-from hub.evals.model_graded import graded_check
 from hub.evals.models import Cell, CellStatus, Run, RunStatus, Suite
 from hub.evals.pairing import pairs_judge
 from hub.evals.routing_feed import run_publish
@@ -53,28 +52,11 @@ from workspaces.models import Membership
 logger = logging.getLogger(__name__)
 WATCH_EVERY_S = 1.0  # how soon a cancel is noticed; the heartbeat is written as often
 RATE_LIMIT_RETRIES = 3  # a cell the workspace's own rate limit refused waits and tries again
-RETRY_WAIT_LIMIT_S = 30.0
 LANE_PROBE_TOKENS = 200
 
 
 def _never() -> bool:
     return False
-
-
-@dataclass
-class Answer:
-    """What one call (or the cache) gave a cell."""
-
-    text: str = ""
-    tool_calls: list[dict[str, Any]] = field(default_factory=list)
-    latency_ms: float | None = None
-    cost_usd: Decimal = Decimal(0)
-    input_tokens: int = 0
-    output_tokens: int = 0
-    answered_by: str = ""
-    request_id: str = ""
-    error: str = ""
-    cached: bool = False
 
 
 def run_actor(run: Run) -> Actor | None:
@@ -129,7 +111,8 @@ class _Work:
     graders: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(max(1, settings.HUB_EVAL_CONCURRENCY))
     )
-    cancelled: bool = False
+    stopped_by: str = ""  # "cancelled", or "lost": the run is no longer this worker's
+    paired: bool = False
 
     async def all_cells(self) -> str:
         cells = [c async for c in Cell.objects.filter(run=self.run, status=CellStatus.PENDING)]
@@ -138,8 +121,8 @@ class _Work:
         tasks: list[asyncio.Task[Any]] = [asyncio.create_task(self._cell(c)) for c in cells]
         watcher = asyncio.create_task(self._watch(tasks))  # cancels what is in ``tasks``
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self.run.pairwise and not (self.cancelled or self.should_stop()):
-            tasks.append(asyncio.create_task(pairs_judge(self.run, self.actor, self.graders)))
+        if self.run.pairwise and not (self.stopped_by or self.should_stop()):
+            tasks.append(asyncio.create_task(self._pairs()))
             await asyncio.gather(tasks[-1], return_exceptions=True)
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -147,46 +130,62 @@ class _Work:
         return await self._finish()
 
     async def _lane(self, model: str) -> str:
-        """The provider the route would call first: cells share its concurrency."""
+        """The provider the route would call first: cells share its concurrency (a model
+        that cannot be routed now gets a lane of its own, as bounded)."""
         try:
             dry = await route_dry_run(
                 actor=self.actor, model=model, prompt_tokens=LANE_PROBE_TOKENS
             )
+            first = dry.first
         except ApiError:
-            return f"model:{model}"  # the call will say why it cannot be routed
-        first = dry.first
+            first = None  # the calls will say why
         lane = f"provider:{first.deployment.provider_id}" if first else f"model:{model}"
         self.lanes.setdefault(lane, asyncio.Semaphore(max(1, settings.HUB_EVAL_CONCURRENCY)))
         return lane
 
     async def _watch(self, tasks: list[asyncio.Task[Any]]) -> None:
-        """Refresh the heartbeat; a run no longer ``running`` was cancelled: stop its calls."""
+        """Refresh the heartbeat. A run no longer ``running`` was cancelled, or was queued
+        again by the sweep (this worker looked dead): either way its calls stop here."""
         while True:
             await asyncio.sleep(WATCH_EVERY_S)
-            alive = await Run.objects.filter(pk=self.run.pk, status=RunStatus.RUNNING).aupdate(
-                heartbeat_at=timezone.now()
-            )
-            if not alive:
-                self.cancelled = True
-                for task in tasks:
-                    task.cancel()
-                return
+            try:
+                alive = await Run.objects.filter(pk=self.run.pk, status=RunStatus.RUNNING).aupdate(
+                    heartbeat_at=timezone.now()
+                )
+                status = "" if alive else await _status(self.run.pk)
+            except DatabaseError:  # a short outage: the sweep waits minutes, so go on
+                logger.warning("Run %s: the heartbeat could not be written", self.run.pk)
+                continue
+            if alive:
+                continue
+            self.stopped_by = "cancelled" if status == RunStatus.CANCELLED else "lost"
+            for task in tasks:
+                task.cancel()
+            return
 
     async def _cell(self, cell: Cell) -> None:
-        if self.should_stop() or self.cancelled:
+        try:
+            await self._cell_work(cell)
+        except (asyncio.CancelledError, DatabaseError):
+            raise  # stays pending: cancelled, or for the next worker
+        except Exception as error:  # one broken cell never stops the run or hides in it
+            logger.exception("Cell %s of run %s failed", cell.pk, self.run.pk)
+            await cell_fail(cell, f"The cell failed unexpectedly ({type(error).__name__}).")
+
+    async def _cell_work(self, cell: Cell) -> None:
+        if self.should_stop() or self.stopped_by:
             return  # stays pending: the next worker takes it up
-        answer = await _cached(cell) if self.run.use_cache else None
+        answer = await cached_answer(cell) if self.run.use_cache else None
         if answer is None:
-            lane = self.lanes.get(self.lane_of[cell.model_name])
-            async with lane if lane is not None else contextlib.nullcontext():
-                if self.should_stop() or self.cancelled:
+            async with self.lanes[self.lane_of[cell.model_name]]:
+                if self.should_stop() or self.stopped_by:
                     return
                 answer = await self._call(cell)
         verdicts: list[Verdict] = []
         if not answer.error:
             async with self.graders:  # judges and embeddings: a few at a time as well
                 verdicts = await verdicts_for(cell, answer, self.actor)
-        await _save(cell, answer, verdicts)
+        await cell_save(cell, answer, verdicts)
 
     async def _call(self, cell: Cell) -> Answer:
         body = {"model": cell.model_name, "messages": cell.messages, **self.run.params}
@@ -197,136 +196,61 @@ class _Work:
                     actor=self.actor, body=body, source=UsageSource.EVAL, on_log=logs.append
                 )
             except ApiError as error:
-                if attempt < RATE_LIMIT_RETRIES and _worth_waiting(error):
+                if attempt < RATE_LIMIT_RETRIES and worth_waiting(error):
                     await asyncio.sleep(error.retry_after or 1.0)
                     continue
-                return _answered(logs[0], error=f"{error.status}: {error.message}")
-            return _answered(logs[0], completion=completion)
+                return answered(logs[0], error=f"{error.status}: {error.message}")
+            return answered(logs[0], completion=completion)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _pairs(self) -> None:
+        try:
+            await pairs_judge(self.run, self.actor, self.graders)
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("Pairwise judging of run %s failed", self.run.pk)
+        self.paired = True
 
     async def _finish(self) -> str:
         pending = Cell.objects.filter(run=self.run, status=CellStatus.PENDING)
-        if self.cancelled:
+        if self.stopped_by == "lost":
+            return ""  # queued again, maybe taken by another worker: its cells are not ours
+        if self.stopped_by == "cancelled":
             await pending.aupdate(status=CellStatus.CANCELLED)
             return RunStatus.CANCELLED
-        if self.should_stop() and await pending.aexists():
+        unfinished = await pending.aexists() or bool(self.run.pairwise and not self.paired)
+        if self.should_stop() and unfinished:
             released = await Run.objects.filter(pk=self.run.pk, status=RunStatus.RUNNING).aupdate(
-                status=RunStatus.QUEUED, heartbeat_at=None
+                status=RunStatus.QUEUED, heartbeat_at=timezone.now()
             )
-            return RunStatus.QUEUED if released else RunStatus.CANCELLED
+            if released:
+                return RunStatus.QUEUED
+            await pending.aupdate(status=CellStatus.CANCELLED)  # a cancel came first
+            return RunStatus.CANCELLED
+        # Every cell was worked; one still pending could not be saved: it fails now.
+        await pending.aupdate(
+            status=CellStatus.ERROR, passed=False, score=0.0,
+            error="The cell could not be saved; see the worker's log.",
+        )  # fmt: skip
         done = await Run.objects.filter(pk=self.run.pk, status=RunStatus.RUNNING).aupdate(
             status=RunStatus.DONE, finished_at=timezone.now()
         )
-        if not done:  # cancelled as the last cell ended
-            await pending.aupdate(status=CellStatus.CANCELLED)
-            return RunStatus.CANCELLED
-        if await Suite.objects.filter(pk=self.run.suite_id, feeds_routing=True).aexists():
-            finished = await Run.objects.select_related("suite", "workspace").aget(pk=self.run.pk)
-            await sync_to_async(run_publish)(finished)
+        if not done:
+            return RunStatus.CANCELLED  # cancelled as the last cell ended
+        await self._publish()
         return RunStatus.DONE
 
-
-def _worth_waiting(error: ApiError) -> bool:
-    """A rate limit that lifts within seconds; a spent budget or quota does not."""
-    limited = error.code in ("rate_limit_exceeded", "rate_limited")
-    return limited and (error.retry_after or 1.0) <= RETRY_WAIT_LIMIT_S
-
-
-def _answered(log: CallLog, *, completion: dict[str, Any] | None = None, error: str = "") -> Answer:
-    message = ((completion or {}).get("choices") or [{}])[0].get("message") or {}
-    return Answer(
-        text=message.get("content") or "",
-        tool_calls=list(message.get("tool_calls") or []),
-        latency_ms=round(log.latency_ms, 1),
-        cost_usd=log.cost_usd,
-        input_tokens=log.input_tokens,
-        output_tokens=log.output_tokens,
-        answered_by=log.deployment.label if log.deployment else "",
-        request_id=log.request_id,
-        error=error,
-    )
+    async def _publish(self) -> None:
+        """Hand the scores to routing; a failure is logged, the run stays done."""
+        if not await Suite.objects.filter(pk=self.run.suite_id, feeds_routing=True).aexists():
+            return
+        finished = await Run.objects.select_related("suite", "workspace").aget(pk=self.run.pk)
+        try:
+            await sync_to_async(run_publish)(finished)
+        except Exception:
+            logger.exception("Publishing the quality scores of run %s failed", self.run.pk)
 
 
-async def _cached(cell: Cell) -> Answer | None:
-    """The workspace's last answer to exactly this request, if a call gave one."""
-    hit = (
-        await Cell.objects.filter(
-            workspace_id=cell.workspace_id,
-            cache_key=cell.cache_key,
-            status=CellStatus.DONE,
-            cached=False,
-        )
-        .exclude(pk=cell.pk)
-        .order_by("-id")
-        .afirst()
-    )
-    if hit is None:
-        return None
-    return Answer(
-        text=hit.output,
-        tool_calls=hit.tool_calls,
-        latency_ms=hit.latency_ms,
-        cost_usd=hit.cost_usd,
-        input_tokens=hit.input_tokens,
-        output_tokens=hit.output_tokens,
-        answered_by=hit.answered_by,
-        request_id=hit.request_id,
-        cached=True,
-    )
-
-
-async def verdicts_for(cell: Cell, answer: Answer, actor: Actor) -> list[Verdict]:
-    """Each of the cell's assertions judged on the answer; similar and judge ask a model."""
-    output = Output(
-        text=answer.text,
-        tool_calls=[_tool_call(call) for call in answer.tool_calls],
-        latency_ms=answer.latency_ms,
-        cost_usd=float(answer.cost_usd),
-    )
-    values = {k: v if isinstance(v, str) else json.dumps(v) for k, v in cell.variables.items()}
-    verdicts = []
-    for raw in cell.assertions:
-        assertion = assertion_parse(raw)
-        if assertion.kind in MODEL_GRADED:
-            verdict = await graded_check(
-                assertion, answer.text, actor=actor, question=question_of(cell), values=values
-            )
-        else:
-            verdict = check(assertion, output, values)
-        verdicts.append(verdict)
-    return verdicts
-
-
-def _tool_call(call: dict[str, Any]) -> ToolCall:
-    function = call.get("function") or {}
-    try:
-        arguments = json.loads(function.get("arguments") or "{}")
-    except ValueError:
-        arguments = {}
-    return ToolCall(
-        name=str(function.get("name") or ""),
-        arguments=arguments if isinstance(arguments, dict) else {},
-    )
-
-
-async def _save(cell: Cell, answer: Answer, verdicts: list[Verdict]) -> None:
-    fields: dict[str, Any] = {
-        "output": answer.text, "tool_calls": answer.tool_calls, "latency_ms": answer.latency_ms,
-        "input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens,
-        "answered_by": answer.answered_by, "request_id": answer.request_id,
-        "cached": answer.cached, "finished_at": timezone.now(),
-    }  # fmt: skip
-    if answer.cached:
-        fields.update(cost_usd=Decimal(0), saved_usd=answer.cost_usd)
-    else:
-        fields.update(cost_usd=answer.cost_usd, saved_usd=Decimal(0))
-    if answer.error:
-        fields.update(status=CellStatus.ERROR, error=answer.error, passed=False, score=0.0)
-        fields["verdicts"] = []
-    else:
-        passed, score = cell_outcome(verdicts)
-        fields.update(
-            status=CellStatus.DONE, passed=passed, score=score,
-            verdicts=[dataclasses.asdict(verdict) for verdict in verdicts],
-        )  # fmt: skip
-    await Cell.objects.filter(pk=cell.pk, status=CellStatus.PENDING).aupdate(**fields)
+async def _status(run_id: int) -> str:
+    return await Run.objects.filter(pk=run_id).values_list("status", flat=True).afirst() or ""

@@ -90,6 +90,8 @@ class SuiteForm(forms.Form):
             value = json.loads(raw)
         except ValueError as error:
             raise ValidationError(f"Not JSON: {error}.") from None
+        except RecursionError:
+            raise ValidationError("The JSON is nested too deeply.") from None
         if not isinstance(value, list):
             raise ValidationError("A JSON list of assertions, [...].")
         return value

@@ -66,16 +66,18 @@ def vote_duels(workspace: Workspace) -> list[StyledDuel]:
 
 
 def judged_duels(workspace: Workspace) -> list[StyledDuel]:
-    rows = JudgedPair.objects.for_workspace(workspace).values_list(
-        "first_model", "second_model", "outcome", "first_chars", "second_chars",
+    """One duel per distinct pair of answers: runs repeated from the cache add none."""
+    rows = JudgedPair.objects.for_workspace(workspace).order_by("id").values_list(
+        "answers_key", "first_model", "second_model", "outcome", "first_chars", "second_chars",
         "first_markdown", "second_markdown",
     )  # fmt: skip
+    distinct = {row[0] or f"row-{n}": row[1:] for n, row in enumerate(rows)}
     return [
         StyledDuel(
             Duel(first, second, outcome),  # type: ignore[arg-type]
             (style_difference(fc, sc), style_difference(fm, sm)),
         )
-        for first, second, outcome, fc, sc, fm, sm in rows
+        for first, second, outcome, fc, sc, fm, sm in distinct.values()
     ]
 
 

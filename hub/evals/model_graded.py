@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -100,11 +101,17 @@ async def judge_grade(
     actor: Actor, model: str, rubric: str, *, question: str, answer: str
 ) -> Grade:
     content = f"Rubric:\n{rubric}\n\nQuestion:\n{question}\n\nAnswer:\n{answer[:MAX_JUDGED_CHARS]}"
-    verdict = await _judged(actor, model, GRADE_SYSTEM, content)
+    verdict = await _judged(actor, model, GRADE_SYSTEM, content, _graded)
+    return Grade(score=float(verdict["score"]), reason=str(verdict.get("reason") or "")[:500])
+
+
+def _graded(verdict: dict[str, Any]) -> bool:
     score = verdict.get("score")
-    if not isinstance(score, int | float) or isinstance(score, bool):
-        raise JudgeFailed(f"The judge {model} gave no score.")
-    return Grade(score=float(score), reason=str(verdict.get("reason") or "")[:500])
+    return isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score)
+
+
+def _paired(verdict: dict[str, Any]) -> bool:
+    return str(verdict.get("winner") or "").strip() in ("A", "B", "tie")
 
 
 @dataclass(frozen=True)
@@ -134,15 +141,15 @@ async def _pair_once(
         f"Rubric:\n{rubric}\n\nQuestion:\n{question}\n\nAnswer A:\n{a[:MAX_JUDGED_CHARS]}"
         f"\n\nAnswer B:\n{b[:MAX_JUDGED_CHARS]}"
     )
-    verdict = await _judged(actor, model, PAIR_SYSTEM, content)
-    winner = str(verdict.get("winner") or "").strip()
-    if winner not in ("A", "B", "tie"):
-        raise JudgeFailed(f"The judge {model} named no winner.")
-    return winner, str(verdict.get("reason") or "")[:500]
+    verdict = await _judged(actor, model, PAIR_SYSTEM, content, _paired)
+    return str(verdict["winner"]).strip(), str(verdict.get("reason") or "")[:500]
 
 
-async def _judged(actor: Actor, model: str, system: str, content: str) -> dict[str, Any]:
-    """The judge's JSON verdict: from the workspace's store, or asked and then stored."""
+async def _judged(
+    actor: Actor, model: str, system: str, content: str, valid: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """The judge's JSON verdict: from the workspace's store, or asked and then stored; one
+    that is not ``valid`` is refused and never stored, so the next run asks again."""
     key = hashlib.sha256(json.dumps([model, system, content]).encode()).hexdigest()
     workspace_id = actor.workspace.pk
     kept = await Judgement.objects.filter(workspace_id=workspace_id, key=key).afirst()
@@ -158,6 +165,8 @@ async def _judged(actor: Actor, model: str, system: str, content: str) -> dict[s
         on_log=logs.append,
     )  # fmt: skip
     verdict = _verdict_json(completion, model)
+    if not valid(verdict):
+        raise JudgeFailed(f"The judge {model} did not answer with what was asked.")
     score = verdict.get("score")
     # Two cells asking the same at once: the first one's verdict is kept.
     with contextlib.suppress(IntegrityError):

@@ -242,6 +242,9 @@ class JudgedPair(models.Model):
     second_model = models.CharField(max_length=200)
     outcome = models.CharField(max_length=8)  # "first", "second" or "tie"
     reasons = models.JSONField(default=list, blank=True)  # the judge's, in each order
+    # sha256 of the judge, rubric, question and both answers: a run repeated from the cache
+    # judges the same answers again, and the leaderboard counts such a duel once.
+    answers_key = models.CharField(max_length=64, db_index=True, default="")
     first_chars = models.PositiveIntegerField(default=0)
     second_chars = models.PositiveIntegerField(default=0)
     first_markdown = models.PositiveIntegerField(default=0)

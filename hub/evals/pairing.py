@@ -6,7 +6,9 @@ so a run handed back by a stopping worker picks up where it was."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
+import json
 import logging
 from collections import defaultdict
 
@@ -64,6 +66,7 @@ async def _pair(
             workspace_id=run.workspace_id, run=run, case_key=case_key, prompt_label=prompt_label,
             repeat=repeat, first_model=first.model_name, second_model=second.model_name,
             outcome=verdict.outcome, reasons=list(verdict.reasons),
+            answers_key=_answers_key(run, question_of(first), first, second),
             first_chars=len(first.output), second_chars=len(second.output),
             first_markdown=markdown_marks(first.output),
             second_markdown=markdown_marks(second.output),
@@ -71,3 +74,9 @@ async def _pair(
     except IntegrityError:  # judged meanwhile by a worker that took the run over
         return False
     return True
+
+
+def _answers_key(run: Run, question: str, first: Cell, second: Cell) -> str:
+    material = [run.pairwise["model"], run.pairwise["rubric"], question, first.model_name,
+                first.output, second.model_name, second.output]  # fmt: skip
+    return hashlib.sha256(json.dumps(material).encode()).hexdigest()

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hub.evals.models import Cell, CellStatus, Run
-from hub.evals.statistics import wilson_interval
-from routing.quality import MeasuredQuality, quality_scores_publish, quality_scores_withdraw
+from hub.evals.statistics import wilson_by_case
+from routing.quality import MeasuredQuality, quality_scores_publish
 
-MIN_CELLS = 1
+MIN_CASES = 1
+TASK_LENGTH = 64  # what routing's task tags hold
 
 
 def source_key(suite_id: int) -> str:
@@ -19,30 +20,33 @@ def source_key(suite_id: int) -> str:
 
 
 def run_scores(run: Run) -> list[MeasuredQuality]:
-    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # passed, cells
-    cells = Cell.objects.for_workspace(run.workspace).filter(
-        run=run, status__in=(CellStatus.DONE, CellStatus.ERROR)
+    # (model, task) -> case -> [passes, cells]: repeats of a case are one sample, not many.
+    tally: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
     )
-    rows = cells.values_list("answered_by", "model_name", "tags", "passed")
-    for answered_by, model, tags, cell_passed in rows:
+    # Answered cells only: an error (an outage, a limit of the hub's) says nothing about
+    # how good the model's answers are; routing weighs availability on its own.
+    cells = Cell.objects.for_workspace(run.workspace).filter(run=run, status=CellStatus.DONE)
+    rows = cells.values_list("answered_by", "model_name", "tags", "case_key", "passed")
+    for answered_by, model, tags, case_key, cell_passed in rows:
         label = answered_by or model
         if "/" not in label:
             continue  # an alias that reached no model: nothing to score
-        for task in ("", *tags):
-            counts = tally[(label, task)]
+        for task in dict.fromkeys(("", *(str(tag)[:TASK_LENGTH] for tag in tags))):
+            counts = tally[(label, task)][case_key]
             counts[0] += bool(cell_passed)
             counts[1] += 1
     scores = []
-    for (label, task), (passes, total) in sorted(tally.items()):
-        if total < MIN_CELLS:
+    for (label, task), by_case in sorted(tally.items()):
+        if len(by_case) < MIN_CASES:
             continue
-        interval = wilson_interval(passes, total)
-        margin = (interval.high - interval.low) / 2
+        interval = wilson_by_case([passes / total for passes, total in by_case.values()])
         scores.append(
             MeasuredQuality(
-                model=label, task=task, score=interval.estimate, cases=total, margin=margin
+                model=label, task=task, score=interval.estimate, cases=len(by_case),
+                margin=(interval.high - interval.low) / 2,
             )
-        )
+        )  # fmt: skip
     return scores
 
 
@@ -58,7 +62,3 @@ def run_publish(run: Run) -> int:
         measured_at=finished,
         scores=run_scores(run),
     )
-
-
-def suite_withdraw(run: Run) -> None:
-    quality_scores_withdraw(workspace=run.workspace, source_key=source_key(run.suite_id))

@@ -1,9 +1,11 @@
 """Reads of evaluation runs: progress, each column's pass rate with its interval, and the
 comparison of a run with its baseline, all scoped to the run's workspace.
 
-A column is one prompt on one model. Cells pair up across runs by case and repeat (and by
-prompt label and model when a run has more than one column); a cell missing from either
-run, or one that never finished, counts as not passed.
+A column is one prompt on one model. Repeats of a case are not independent samples, so the
+case is the unit: a column's interval counts cases, and runs are compared case by case (by
+prompt label and model too when a run has more than one column), a case passing when most of
+its repeats pass, its score their mean. A case missing from either run, or whose cells never
+finished, counts as not passed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from statistics import fmean, median
 from django.db.models import Count, Q, QuerySet, Sum
 
 from hub.evals.models import Cell, CellStatus, Run
-from hub.evals.statistics import Comparison, Interval, compare_runs, wilson_interval
+from hub.evals.statistics import (
+    Comparison,
+    Interval,
+    compare_runs,
+    wilson_by_case,
+    wilson_interval,
+)
 
 FINISHED = (CellStatus.DONE, CellStatus.ERROR)
 
@@ -80,10 +88,15 @@ class Column:
     scores: list[float] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     cost_usd: Decimal = Decimal(0)
+    by_case: dict[str, list[int]] = field(default_factory=dict)  # case -> [passes, cells]
 
     @property
     def pass_rate(self) -> Interval:
-        return wilson_interval(self.passed, self.cells)
+        """The share of cells passed, with a Wilson interval over cases."""
+        if not self.by_case:
+            return wilson_interval(0, 0)
+        interval = wilson_by_case([p / n for p, n in self.by_case.values()])
+        return Interval(self.passed / self.cells, interval.low, interval.high)
 
     @property
     def mean_score(self) -> float | None:
@@ -102,12 +115,15 @@ def run_columns(run: Run) -> list[Column]:
         .filter(status__in=FINISHED)
         .order_by("id")
         .values_list("prompt_label", "model_name", "passed", "score", "latency_ms", "cost_usd",
-                     "status", "cached")
+                     "status", "cached", "case_key")
     )  # fmt: skip
-    for label, model, passed, score, latency, cost, status, cached in rows:
+    for label, model, passed, score, latency, cost, status, cached, case_key in rows:
         column = columns.setdefault((label, model), Column(label, model))
         column.cells += 1
         column.passed += bool(passed)
+        case = column.by_case.setdefault(case_key, [0, 0])
+        case[0] += bool(passed)
+        case[1] += 1
         column.errors += status == CellStatus.ERROR
         column.scores.append(score or 0.0)
         if latency is not None and not cached:
@@ -117,18 +133,20 @@ def run_columns(run: Run) -> list[Column]:
 
 
 def _outcomes(run: Run, *, by_column: bool) -> dict[str, tuple[bool, float]]:
+    """Case (in its column) -> (most of its repeats passed, their mean score)."""
     rows = (
         _cells(run)
         .filter(status__in=FINISHED)
-        .values_list("prompt_label", "model_name", "case_key", "repeat", "passed", "score")
+        .values_list("prompt_label", "model_name", "case_key", "passed", "score")
     )
-    outcomes = {}
-    for label, model, case_key, repeat, passed, score in rows:
-        key = f"{case_key} #{repeat + 1}"
-        outcomes[f"{label} · {model} · {key}" if by_column else key] = (
-            bool(passed), float(score or 0.0),
-        )  # fmt: skip
-    return outcomes
+    repeats: dict[str, list[tuple[bool, float]]] = defaultdict(list)
+    for label, model, case_key, passed, score in rows:
+        key = f"{label} · {model} · {case_key}" if by_column else case_key
+        repeats[key].append((bool(passed), float(score or 0.0)))
+    return {
+        key: (2 * sum(p for p, _ in seen) > len(seen), fmean(s for _, s in seen))
+        for key, seen in repeats.items()
+    }
 
 
 def _column_count(run: Run) -> int:

@@ -20,8 +20,10 @@ from hub.evals.assertions import MAX_RUBRIC, assertion_parse
 from hub.evals.cases_exchange import cases_read
 from hub.evals.matrix import cells_build
 from hub.evals.models import Case, Cell, CellStatus, Run, RunStatus, Suite, SuitePrompt
-from hub.evals.tasks import run_task
+from hub.evals.routing_feed import source_key
+from hub.evals.tasks import run_enqueue
 from hub.prompts.models import PromptVersion
+from routing.quality import quality_scores_withdraw
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
@@ -136,6 +138,8 @@ def suite_update(*, actor: Actor, suite: Suite, fields: SuiteFields) -> Suite:
     try:
         with transaction.atomic():
             suite.save()
+            if not suite.feeds_routing:  # its scores no longer steer routing
+                quality_scores_withdraw(workspace=suite.workspace, source_key=source_key(suite.pk))
     except IntegrityError:
         raise ValidationError({"name": f"A suite named “{clean.name}” already exists."}) from None
     return suite
@@ -146,7 +150,9 @@ def suite_delete(*, actor: Actor, suite: Suite) -> None:
     _own(actor, suite)
     if suite.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
         raise ValidationError("A run of this suite is in progress; cancel it first.")
-    suite.delete()
+    with transaction.atomic():
+        quality_scores_withdraw(workspace=suite.workspace, source_key=source_key(suite.pk))
+        suite.delete()
 
 
 def suite_prompt_remove(*, actor: Actor, prompt: SuitePrompt) -> None:
@@ -239,10 +245,9 @@ def run_start(
     _own(actor, suite)
     if not actor.can(Permission.USE_MODELS):
         raise PermissionDenied("Your role in this workspace may not call models.")
-    if baseline is not None and (
-        baseline.workspace_id != actor.workspace.pk or baseline.suite_id != suite.pk
-    ):
-        raise ValidationError({"baseline": "The baseline must be a run of the same suite."})
+    finished = Run.objects.for_workspace(actor.workspace).filter(suite=suite, status=RunStatus.DONE)
+    if baseline is not None and not finished.filter(pk=baseline.pk).exists():
+        raise ValidationError({"baseline": "The baseline must be a finished run of the suite."})
     prompts = list(
         SuitePrompt.objects.for_workspace(actor.workspace)
         .filter(suite=suite)
@@ -257,11 +262,12 @@ def run_start(
             workspace=actor.workspace, suite=suite, number=last + 1, use_cache=use_cache,
             model_names=suite.model_names, repeats=suite.repeats, params=suite.params,
             pairwise=suite.pairwise, baseline=baseline, created_by=actor.user,
+            heartbeat_at=timezone.now(),  # for a queued run: when it was sent
             cells_total=len(prompts) * len(cases) * len(suite.model_names) * suite.repeats,
         )  # fmt: skip
         Cell.objects.bulk_create(cells_build(run, prompts, cases, suite.assertions), 500)
         if queue:
-            transaction.on_commit(lambda: run_task.delay(run.pk))
+            transaction.on_commit(lambda: run_enqueue(run.pk))
     return run
 
 

@@ -15,7 +15,7 @@ from hub.evals.statistics.comparison import (
     mcnemar_exact,
     paired_bootstrap,
 )
-from hub.evals.statistics.intervals import Interval, wilson_interval
+from hub.evals.statistics.intervals import Interval, wilson_by_case, wilson_interval
 from hub.evals.statistics.ranking import Duel, Rating, bradley_terry
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "distribution_difference",
     "mcnemar_exact",
     "paired_bootstrap",
+    "wilson_by_case",
     "wilson_interval",
     "winner",
 ]

@@ -3,6 +3,7 @@ inside [0, 1] and is honest for small samples and rates near 0 or 1."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scipy import stats
@@ -26,3 +27,15 @@ def wilson_interval(passed: int, total: int, *, confidence: float = 0.95) -> Int
         return Interval(0.0, 0.0, 1.0)
     ci = stats.binomtest(passed, total).proportion_ci(confidence, method="wilson")
     return Interval(passed / total, float(ci.low), float(ci.high))
+
+
+def wilson_by_case(shares: Sequence[float], *, confidence: float = 0.95) -> Interval:
+    """The pass rate over cases asked several times each: ``shares`` holds each case's share
+    of passing repeats. Repeats of one case are not independent samples (at temperature 0
+    they are nearly copies), so the interval counts cases: the Wilson interval of the mean
+    share's worth of passes among as many trials as there are cases."""
+    if not shares:
+        return Interval(0.0, 0.0, 1.0)
+    rate = sum(shares) / len(shares)
+    interval = wilson_interval(round(rate * len(shares)), len(shares), confidence=confidence)
+    return Interval(rate, interval.low, interval.high)

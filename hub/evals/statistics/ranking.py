@@ -1,5 +1,5 @@
 """A leaderboard from pairwise verdicts (playground votes, pairwise judges): Bradley-Terry
-strengths fitted by Hunter's MM iteration, shown on the Elo scale (1000 is the average
+strengths fitted by maximum likelihood on the win counts, shown on the Elo scale (1000 is the average
 model, +400 means ten-to-one odds), with bootstrap 95 % intervals from resampling the duels.
 
 A tie counts as half a win for each side. ``prior`` adds that many virtual ties against an
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy import optimize
+from scipy.special import expit, log_expit
 
 Outcome = Literal["first", "second", "tie"]
 SCALE = 400 / math.log(10)  # natural-log strength to Elo points
@@ -36,35 +38,39 @@ class Rating:
     games: int
 
 
-def _fit(
-    names: list[str], duels: Sequence[Duel], prior: float, iterations: int = 10_000
-) -> np.ndarray:
-    """Log strengths, centred on 0."""
-    index = {name: i for i, name in enumerate(names)}
-    size = len(names)
-    wins = np.full(size, float(prior))  # the virtual ties: half of 2 * prior games won
-    games = np.zeros((size, size))
-    for duel in duels:
-        a, b = index[duel.first], index[duel.second]
-        games[a, b] += 1
-        games[b, a] += 1
-        share = {"first": 1.0, "second": 0.0, "tie": 0.5}[duel.outcome]
-        wins[a] += share
-        wins[b] += 1 - share
-    strength = np.ones(size)
-    for _ in range(iterations):
-        pair = games / (strength[:, None] + strength[None, :])
-        denominator = pair.sum(axis=1) + 2 * prior / (strength + 1.0)
-        updated = np.where(denominator > 0, wins / np.maximum(denominator, 1e-300), 1.0)
-        updated = np.maximum(updated, 1e-12)
-        if prior == 0:
-            updated /= math.exp(np.log(updated).mean())
-        if np.max(np.abs(np.log(updated) - np.log(strength))) < 1e-10:
-            strength = updated
-            break
-        strength = updated
-    logs = np.log(strength)
-    return logs - logs.mean()
+def _wins(first: np.ndarray, second: np.ndarray, share: np.ndarray, size: int) -> np.ndarray:
+    """wins[i, j]: how many duels i won against j (a tie is half a win each)."""
+    wins = np.zeros((size, size))
+    np.add.at(wins, (first, second), share)
+    np.add.at(wins, (second, first), 1.0 - share)
+    return wins
+
+
+def _fit(wins: np.ndarray, prior: float, start: np.ndarray | None = None) -> np.ndarray:
+    """Log strengths by maximum likelihood (scipy's L-BFGS on the win counts, so the cost
+    does not grow with the number of duels), centred on 0. ``prior``: every model ties
+    ``2 * prior`` virtual games against an average model (log strength 0)."""
+    size = len(wins)
+
+    def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
+        diff = beta[:, None] - beta[None, :]
+        nll = -float(np.sum(wins * log_expit(diff)))
+        lost = wins * expit(-diff)  # d nll / d diff, per pair
+        grad = lost.sum(axis=0) - lost.sum(axis=1)
+        if prior:
+            nll -= prior * float(np.sum(log_expit(beta) + log_expit(-beta)))
+            grad = grad + prior * (2 * expit(beta) - 1)
+        return nll, grad
+
+    x0 = np.zeros(size) if start is None else start
+    result = optimize.minimize(
+        loss,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 2000},
+    )
+    return result.x - result.x.mean()
 
 
 def bradley_terry(
@@ -74,24 +80,27 @@ def bradley_terry(
     names = sorted({d.first for d in duels} | {d.second for d in duels})
     if not names:
         return []
-    fitted = _fit(names, duels, prior)
+    index = {name: i for i, name in enumerate(names)}
+    first = np.array([index[d.first] for d in duels])
+    second = np.array([index[d.second] for d in duels])
+    share = np.array([{"first": 1.0, "second": 0.0, "tie": 0.5}[d.outcome] for d in duels])
+    size = len(names)
+    fitted = _fit(_wins(first, second, share, size), prior)
     rng = np.random.default_rng(seed)
-    samples = np.empty((resamples, len(names)))
+    samples = np.empty((resamples, size))
     for r in range(resamples):
         picked = rng.integers(0, len(duels), size=len(duels))
-        samples[r] = _fit(names, [duels[i] for i in picked], prior, iterations=2000)
+        wins = _wins(first[picked], second[picked], share[picked], size)
+        samples[r] = _fit(wins, prior, start=fitted)
     low, high = np.percentile(samples, [2.5, 97.5], axis=0) if resamples else (fitted, fitted)
-    played = {name: 0 for name in names}
-    for duel in duels:
-        played[duel.first] += 1
-        played[duel.second] += 1
+    played = np.bincount(first, minlength=size) + np.bincount(second, minlength=size)
     ratings = [
         Rating(
             model=name,
             rating=BASE + SCALE * float(fitted[i]),
             low=BASE + SCALE * float(low[i]),
             high=BASE + SCALE * float(high[i]),
-            games=played[name],
+            games=int(played[i]),
         )
         for i, name in enumerate(names)
     ]

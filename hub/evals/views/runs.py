@@ -106,11 +106,11 @@ class RunDetailView(RunPage):
         run = self.object
         if not raw:
             return run.baseline
-        if not raw.isdigit():
+        if not raw.isdecimal() or not raw.isascii():
             raise Http404("No such run.")
         found = (
             Run.objects.for_workspace(self.actor.workspace)
-            .filter(suite=run.suite, number=int(raw))
+            .filter(suite=run.suite, number=int(raw), status=RunStatus.DONE)
             .first()
         )
         if found is None:
@@ -173,7 +173,7 @@ class RunExportView(RunPage):
              "verdicts": cell.verdicts}
             for cell in cells
         ]  # fmt: skip
-        name = f"{run.suite.name}-run-{run.number}".replace('"', "")
+        name = f"suite-{run.suite_id}-run-{run.number}"
         if request.GET.get("format") == "json":
             document = {"suite": run.suite.name, "run": run.number, "status": run.status,
                         "models": run.model_names, "repeats": run.repeats, "cells": rows}  # fmt: skip

@@ -72,7 +72,7 @@ def test_cases_import_adds_then_updates_by_key_and_reports_refused_rows(workspac
     changed = b'{"key": "refund", "vars": {"question": "Refund?"}}\n{"key": 5, "tags": "x"}\n'
     second = cases_import(actor=actor, suite=suite, raw=changed, filename="more.jsonl")
     assert (second.added, second.updated) == (0, 1)
-    assert second.refused == [(2, "tags must be a list of short strings")]
+    assert second.refused == [(2, "tags must be a list of strings of at most 64 characters")]
     cases = list(Case.objects.filter(suite=suite))
     assert [(c.key, c.position) for c in cases] == [("refund", 0), ("hello", 1)]
     assert cases[0].variables == {"question": "Refund?"} and cases[0].workspace == workspace

@@ -127,8 +127,14 @@ def _baseline(suite: Suite, wanted: str) -> Run | None:
         return None
     if wanted == "last":
         return runs.filter(status=RunStatus.DONE).order_by("-number").first()
-    if not wanted.isdigit() or not (run := runs.filter(number=int(wanted)).first()):
+    run = (
+        runs.filter(number=int(wanted)).first() if wanted.isdecimal() and wanted.isascii() else None
+    )
+    if run is None:
         raise CommandError(f"Suite “{suite.name}” has no run #{wanted}.", returncode=UNUSABLE_EXIT)
+    if run.status != RunStatus.DONE:
+        raise CommandError(f"Run #{wanted} has not finished ({run.status}): it cannot be a "
+                           "baseline.", returncode=UNUSABLE_EXIT)  # fmt: skip
     return run
 
 
