@@ -91,7 +91,7 @@ def test_a_live_run_then_its_results(hub, runs, size, scheme):
         # The run ends: the page shows the results by itself.
         worker_writes(working, 3)
         Run.objects.filter(pk=working.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
-        page.wait_for_selector("text=Pass rates")
+        page.wait_for_selector("text=Against a baseline")  # shown once a run has ended
         assert page.locator(PROGRESS).count() == 0
         assert "3 / 3" in page.inner_text("main")
         checked(page)
