@@ -22,6 +22,7 @@ class Arm:
     latencies: list[float] = field(default_factory=list)
     costs: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    by_case: dict[str, list[float]] = field(default_factory=dict)  # case -> repeat scores
     consistency: float | None = None
     latency_vs_best: Difference | None = None
     cost_vs_best: Difference | None = None
@@ -60,11 +61,12 @@ def ab_report(run: Run) -> ABReport | None:
     for cell in cells.order_by("id"):
         label = f"{cell.prompt_label} · {cell.model_name}"
         arm = arms.setdefault(label, Arm(label))
-        if cell.status == CellStatus.ERROR:  # a failure of the arm: it scores 0
-            arm.scores.append(0.0)
+        score = 0.0 if cell.status == CellStatus.ERROR else (cell.score or 0.0)
+        arm.scores.append(score)  # an error is a failure of the arm: it scores 0
+        arm.by_case.setdefault(cell.case_key, []).append(score)
+        if cell.status == CellStatus.ERROR:
             continue
         arm.outputs[(cell.case_key, cell.repeat)] = cell.output
-        arm.scores.append(cell.score or 0.0)
         if not cell.cached and cell.latency_ms is not None:
             arm.latencies.append(cell.latency_ms)
         arm.costs.append(float(cell.cost_usd + cell.saved_usd))  # what the answer cost
@@ -79,7 +81,8 @@ def ab_report(run: Run) -> ABReport | None:
             arm.latency_vs_best = distribution_difference(fastest.latencies, arm.latencies)
         if arm is not cheapest:
             arm.cost_vs_best = distribution_difference(cheapest.costs, arm.costs)
-    best = winner({label: arm.scores for label, arm in arms.items()})
+    # Cases are resampled, not cells: repeats of one case are not independent samples.
+    best = winner({label: [fmean(s) for s in arm.by_case.values()] for label, arm in arms.items()})
     return ABReport(list(arms.values()), best, fastest.label, cheapest.label)
 
 

@@ -32,6 +32,17 @@ class Calls:
     def between(self, start: float, end: float) -> list[int]:
         return [status for at, status, _ in self.seen if start <= at < end]
 
+    def wait_answered(self, count: int, timeout: float = 60.0) -> None:
+        """Until ``count`` calls were answered 200: the key and routing are known and warm
+        (on a busy machine the first answer can take seconds: imports, connections)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if sum(status == 200 for _, status, _ in self.seen) >= count:
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"fewer than {count} calls answered in {timeout:.0f} s")
+
 
 def keep_calling(url: str, key: str, calls: Calls, stop: threading.Event) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
@@ -67,7 +78,7 @@ def test_a_ten_second_database_outage_fails_no_known_caller_and_loses_no_record(
         try:
             for client in clients:
                 client.start()
-            time.sleep(2)
+            calls.wait_answered(50)
             proxy.cut()
             cut_at = time.monotonic()
             time.sleep(OUTAGE_S)

@@ -17,9 +17,11 @@ CLIENTS = 8
 USER = [{"role": "user", "content": "Hello there, hub"}]
 
 
-def answered_calls(hub: HubProcess, key: str, stop: threading.Event) -> tuple[list[str], int]:
-    """Calls until the hub goes away: the request ids of those answered 200, and how many."""
-    seen: list[str] = []
+def answered_calls(
+    hub: HubProcess, key: str, stop: threading.Event, seen: list[str]
+) -> tuple[list[str], int]:
+    """Calls until the hub goes away: the request ids of those answered 200 (into ``seen``
+    as they come), and how many."""
     with httpx.Client(base_url=hub.url, timeout=30) as client:
         n = 0
         while not stop.is_set():
@@ -41,14 +43,21 @@ def test_a_sigterm_under_load_loses_no_usage_record_of_an_answered_call(tmp_path
         hub = HubProcess(site.env).wait_started()
         stop = threading.Event()
         results: list[tuple[list[str], int]] = []
+        seen: list[list[str]] = [[] for _ in range(CLIENTS)]
         threads = [
-            threading.Thread(target=lambda: results.append(answered_calls(hub, site.key, stop)))
-            for _ in range(CLIENTS)
+            threading.Thread(
+                target=lambda ids=ids: results.append(answered_calls(hub, site.key, stop, ids))
+            )
+            for ids in seen
         ]
         try:
             for thread in threads:
                 thread.start()
-            time.sleep(2.0)
+            # Under real load first: on a busy machine the first answers can take seconds.
+            deadline = time.monotonic() + 60
+            while sum(map(len, seen)) < 150 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)
             hub.terminate()  # uvicorn stops gracefully, then re-raises SIGTERM: exit -15
         finally:
             stop.set()
