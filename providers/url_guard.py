@@ -26,20 +26,27 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
     return [ipaddress.ip_address(a.split("%")[0]) for a in addresses if isinstance(a, str)]
 
 
-def is_internal_host(host: str) -> bool:
-    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(
-        ".localhost"
-    ):
-        return True
-    return any(
+def is_internal_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Private, loopback, link-local, reserved, unspecified or multicast (an IPv4 address
+    mapped into IPv6 is judged as the IPv4 address it carries)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
         address.is_private
         or address.is_loopback
         or address.is_link_local
         or address.is_reserved
         or address.is_unspecified
         or address.is_multicast
-        for address in _addresses(host)
     )
+
+
+def is_internal_host(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(
+        ".localhost"
+    ):
+        return True
+    return any(is_internal_address(address) for address in _addresses(host))
 
 
 def base_url_validate(url: str, *, allow_internal: bool) -> str:
