@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from celery import shared_task
-from celery.signals import worker_shutting_down
+from celery.signals import worker_ready, worker_shutting_down
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from hub.evals.models import Cell, CellStatus, Run, RunStatus
 
 STALLED_AFTER = timedelta(minutes=2)  # the heartbeat is written every second
 RESEND_AFTER = timedelta(minutes=10)  # a queued run's heartbeat says when it was last sent
+RESUME_AT_START = 1_000
 _worker_stopping = threading.Event()
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,19 @@ logger = logging.getLogger(__name__)
 @worker_shutting_down.connect(weak=False, dispatch_uid="evals-runs-stop")
 def _stop_running(**_: object) -> None:
     _worker_stopping.set()
+
+
+@worker_ready.connect(weak=False, dispatch_uid="evals-runs-resume")
+def _resume_queued(**_: object) -> None:
+    """A starting worker sends the queued runs again: a stopping worker's hand-back may not
+    have reached the broker before it exited. A duplicate message claims nothing."""
+    try:
+        queued = list(Run.objects.filter(status=RunStatus.QUEUED).values_list("pk", flat=True))
+    except DatabaseError:
+        logger.warning("Queued runs could not be read at start-up; the sweep will send them")
+        return
+    for run_id in queued[:RESUME_AT_START]:
+        run_enqueue(run_id)
 
 
 def run_enqueue(run_id: int) -> None:

@@ -88,10 +88,10 @@ def test_a_hub_stopped_mid_run_hands_it_on_and_the_next_start_finishes_it(tmp_pa
         while run_of(client, run_id)["status"] != "done" and time.monotonic() < deadline:
             time.sleep(0.5)
         run = run_of(client, run_id)
-        assert run["status"] == "done", run
-        assert run["progress"]["done"] == CELLS and run["columns"][0]["passed"] == CELLS
     finally:
-        stop(hub)
+        output = stop(hub)
+    assert run["status"] == "done", f"{run}\n{output[-4000:]}"
+    assert run["progress"]["done"] == CELLS and run["columns"][0]["passed"] == CELLS
     with sqlite3.connect(tmp_path / "hub.sqlite3") as db:
         calls, distinct = db.execute(
             "SELECT COUNT(*), COUNT(DISTINCT request_id) FROM analytics_usagerecord "
