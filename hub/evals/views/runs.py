@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from hub.evals import selectors, services
 from hub.evals.ab_report import ab_report
 from hub.evals.forms import RunStartForm
-from hub.evals.models import Cell, Run, RunStatus
+from hub.evals.models import Cell, CellStatus, Run, RunStatus
 from hub.evals.views.suites import SuitePage
 from workspaces.roles import Permission
 from workspaces.views.base import WorkspacePageView
@@ -135,7 +135,7 @@ def _grid(run: Run, show: str) -> dict[str, Any]:
 
 
 def _outputs(cells: list[list[Cell]]) -> set[str]:
-    return {c.output for repeats in cells for c in repeats if c.status == "done"}
+    return {c.output for repeats in cells for c in repeats if c.status == CellStatus.DONE}
 
 
 class RunProgressView(RunPage):
