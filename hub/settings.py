@@ -83,6 +83,9 @@ try:
     # Evaluation runs: cells called at once per provider, and the most cells one run may have.
     HUB_EVAL_CONCURRENCY = int(config.read_positive_float("HUB_EVAL_CONCURRENCY", 4))
     HUB_EVAL_MAX_CELLS = int(config.read_positive_float("HUB_EVAL_MAX_CELLS", 10_000))
+    # Agents' HTTP and custom tools may reach private addresses only when a site
+    # administrator allows it (the private-address guard of providers, checked at connect).
+    HUB_TOOLS_ALLOW_PRIVATE = config.read_bool("HUB_TOOLS_ALLOW_PRIVATE", default=False)
     # Documents the embedded ingestion worker works on at once.
     HUB_RAG_INGEST_CONCURRENCY = int(config.read_positive_float("HUB_RAG_INGEST_CONCURRENCY", 3))
 except config.ConfigurationError as error:

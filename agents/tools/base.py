@@ -22,6 +22,7 @@ MAX_ARGUMENTS_CHARS = 100_000
 class ToolResult:
     content: str
     is_error: bool = False
+    child_run_id: int | None = None  # a delegation's run, for the trace
 
 
 @dataclass(frozen=True)

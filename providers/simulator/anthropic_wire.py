@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from providers.simulator.content import JSON, Answer
+from providers.simulator.content import JSON, Answer, tool_pairing_check
 from providers.simulator.exchange import sse
 
 STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
@@ -37,6 +37,7 @@ def request_to_openai(body: JSON) -> JSON:
         messages.append({"role": "system", "content": _plain(body["system"])})
     for turn in turns:
         messages += _turn(turn)
+    tool_pairing_check(messages)  # tool_result blocks right after their tool_use
     request: JSON = {
         "model": body.get("model"),
         "messages": messages,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,7 @@ def answer(request: JSON) -> Answer:
         return Answer(text=verdict, prompt_tokens=used)
     last: JSON = next((m for m in reversed(messages) if m.get("role") in ("user", "tool")), {})
     if last.get("role") == "tool":
-        text = f"The tool answered: {text_of(last.get('content'))}"
+        text = _results_text(messages)
     else:
         text = f"You said: {text_of(last.get('content'))}".strip()
     limit = request.get("max_tokens") or request.get("max_completion_tokens") or DEFAULT_MAX_TOKENS
@@ -101,6 +102,43 @@ def answer(request: JSON) -> Answer:
     if (request.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
         text = json.dumps({"echo": text})
     return Answer(text=text, finish_reason=finish, prompt_tokens=used)
+
+
+def tool_pairing_check(messages: list[JSON]) -> None:
+    """What OpenAI and Anthropic refuse: an assistant's tool calls not each answered by a
+    tool result right after it, or a tool result answering no call (ValueError, a 400)."""
+    waiting: set[str] = set()
+    for number, message in enumerate(messages):
+        if message.get("role") == "tool":
+            call_id = message.get("tool_call_id")
+            if call_id not in waiting:
+                raise ValueError(f"messages[{number}]: a tool result for {call_id!r}, which "
+                                 "answers no tool call of the assistant message before it")  # fmt: skip
+            waiting.discard(call_id)
+            continue
+        if waiting:
+            raise ValueError(f"messages[{number}]: tool calls {sorted(waiting)} were not each "
+                             "followed by their tool result")  # fmt: skip
+        waiting = {str(c.get("id")) for c in message.get("tool_calls") or []}
+    if waiting:
+        raise ValueError(f"tool calls {sorted(waiting)} have no tool result")
+
+
+def _results_text(messages: list[JSON]) -> str:
+    """The trailing tool results, each named after the call it answers, so a test sees that
+    every result reached the model paired with its call."""
+    results: list[JSON] = []
+    for message in reversed(messages):
+        if message.get("role") != "tool":
+            break
+        results.insert(0, message)
+    if len(results) == 1:
+        return f"The tool answered: {text_of(results[0].get('content'))}"
+    names = {str(call.get("id")): call["function"]["name"] for m in messages
+             for call in m.get("tool_calls") or []}  # fmt: skip
+    paired = [f"{names.get(str(r.get('tool_call_id')), '?')}: {text_of(r.get('content'))}"
+              for r in results]  # fmt: skip
+    return "The tools answered: " + "; ".join(paired)
 
 
 def _stops(request: JSON) -> list[str]:
@@ -123,10 +161,33 @@ def _tool_calls(request: JSON, messages: list[JSON]) -> list[JSON]:
         chosen = [t for t in tools if _mentioned(t, messages[-1])] or tools[:1]
     else:
         chosen = [t for t in tools if _mentioned(t, messages[-1])]
-    if request.get("parallel_tool_calls") is False:
-        chosen = chosen[:1]
     user_text = text_of(messages[-1].get("content"))
-    return [_call(tool, user_text, number) for number, tool in enumerate(chosen)]
+    explicit = _explicit_calls(tools, user_text)
+    if explicit and not isinstance(choice, dict):
+        calls = explicit
+    else:
+        calls = [_call(tool, user_text, number) for number, tool in enumerate(chosen)]
+    return calls[:1] if request.get("parallel_tool_calls") is False else calls
+
+
+def _explicit_calls(tools: list[JSON], text: str) -> list[JSON]:
+    """``name({...})`` in the message asks for that call with exactly those arguments; each
+    occurrence is one call, so a test chooses how many parallel calls it gets."""
+    names = {t["function"]["name"] for t in tools}
+    decoder = json.JSONDecoder()
+    calls: list[JSON] = []
+    for match in re.finditer(r"([A-Za-z0-9_-]+)\(", text):
+        if match.group(1) not in names:
+            continue
+        try:
+            arguments, _ = decoder.raw_decode(text, match.end())
+        except ValueError:
+            continue
+        if isinstance(arguments, dict):
+            digest = hashlib.sha256(f"{match.group(1)}:{text}:{len(calls)}".encode()).hexdigest()
+            calls.append({"id": f"call_{digest[:24]}", "type": "function", "function":
+                          {"name": match.group(1), "arguments": json.dumps(arguments)}})  # fmt: skip
+    return calls
 
 
 def _mentioned(tool: JSON, message: JSON) -> bool:

@@ -30,16 +30,25 @@ def request_to_openai(body: JSON) -> JSON:
     system = _either(body, "systemInstruction")
     if system:
         messages.append({"role": "system", "content": _text(system.get("parts"))})
-    for turn in contents:
-        parts = turn.get("parts") or []
+    calls: list[JSON] = []  # the last model turn's function calls, still to be answered
+    for number, turn in enumerate(contents):
+        parts = [p for p in turn.get("parts") or [] if isinstance(p, dict)]
         results = [_either(p, "functionResponse") for p in parts if _either(p, "functionResponse")]
-        if results:
-            messages += [
-                {"role": "tool", "content": json.dumps(r.get("response"))} for r in results
-            ]
-            continue
+        if calls or results:
+            messages += _responses(calls, results, number)
+            calls = []
+            if results:
+                continue
         role = "assistant" if turn.get("role") == "model" else "user"
-        messages.append({"role": role, "content": _text(parts)})
+        message: JSON = {"role": role, "content": _text(parts)}
+        calls = [
+            {"id": f"gemini_{number}_{i}", "type": "function",
+             "function": {"name": c.get("name"), "arguments": json.dumps(c.get("args") or {})}}
+            for i, c in enumerate(_either(p, "functionCall") for p in parts) if c
+        ]  # fmt: skip
+        if calls:
+            message["tool_calls"] = calls
+        messages.append(message)
     config = _either(body, "generationConfig") or {}
     request: JSON = {"messages": messages, "max_tokens": _either(config, "maxOutputTokens")}
     if _either(config, "stopSequences"):
@@ -55,6 +64,36 @@ def request_to_openai(body: JSON) -> JSON:
         )
         request["tool_choice"] = {"ANY": "required", "NONE": "none"}.get(mode or "", "auto")
     return request
+
+
+def _responses(calls: list[JSON], results: list[JSON], number: int) -> list[JSON]:
+    """The turn after a function-call turn, as Gemini checks it: one functionResponse part
+    per functionCall part, all in that one turn, with the calls' names."""
+    if len(results) != len(calls):
+        raise ValueError(
+            f"contents[{number}]: the number of function response parts ({len(results)}) must "
+            f"equal the number of function call parts of the function call turn ({len(calls)})"
+        )
+    names = sorted(str(c["function"]["name"]) for c in calls)
+    if sorted(str(r.get("name")) for r in results) != names:
+        raise ValueError(f"contents[{number}]: function responses must answer {names} by name")
+    unanswered = list(calls)
+    messages = []
+    for result in results:  # paired by name, in order, as Gemini pairs them
+        call = next(c for c in unanswered if c["function"]["name"] == result.get("name"))
+        unanswered.remove(call)
+        messages.append({"role": "tool", "tool_call_id": call["id"],
+                         "content": _response_text(result.get("response"))})  # fmt: skip
+    return messages
+
+
+def _response_text(response: Any) -> str:
+    """A response object of one text field (how clients wrap a plain result) as that text."""
+    if isinstance(response, dict) and len(response) == 1:
+        [value] = response.values()
+        if isinstance(value, str):
+            return value
+    return json.dumps(response)
 
 
 def _either(data: JSON, camel: str) -> Any:

@@ -21,6 +21,7 @@ def error(status: int, message: str) -> JSON:
 def request_to_openai(body: JSON) -> JSON:
     if not isinstance(body.get("messages"), list):
         raise ValueError("messages must be an array")
+    content.tool_pairing_check(body["messages"])
     return body
 
 

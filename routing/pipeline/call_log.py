@@ -16,6 +16,15 @@ from routing.pipeline.tokens import tokens_in_completion, tokens_in_input, token
 from workspaces.access import Actor
 
 
+@dataclass(frozen=True)
+class CallerLimits:
+    """What an in-hub caller narrows for its own calls (an agent's time to first token and
+    attempts per deployment); unset fields keep the provider's and the hub's settings."""
+
+    first_token_timeout: float | None = None
+    attempts: int | None = None
+
+
 @dataclass
 class CallLog:
     source: str
@@ -41,6 +50,7 @@ class CallLog:
     route_label: str = ""  # x-hub-route
     route_reason: str = ""  # x-hub-route-reason
     admission: Any = None  # routing.pipeline.admission.Admission while limits/budgets are held
+    caller_limits: CallerLimits = field(default_factory=CallerLimits)
 
     def attempt_started(self, deployment: Deployment) -> float:
         self.deployment = deployment

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -94,7 +95,7 @@ async def stream_with_fallback(
         chunks = open_stream(deployment.target, upstream_body(body, deployment))
         held: list[StreamChunk] = []
         try:
-            async with asyncio.timeout(timeouts_for(deployment.target).first_token):
+            async with asyncio.timeout(_first_token_limit(deployment, log)):
                 async for chunk in chunks:
                     held.append(chunk)
                     if chunk.carries_output:
@@ -134,6 +135,8 @@ async def _attempts(
     may help, skipping those whose breaker is open or whose provider budget is spent; yields
     the first success. Raises the client-facing error when no deployment answered."""
     policy = retry_policy()
+    if log.caller_limits.attempts is not None:
+        policy = dataclasses.replace(policy, max_attempts=max(1, log.caller_limits.attempts))
     last_error: ApiError | None = None
     for number, deployment in enumerate(deployments, start=1):
         is_last = number == len(deployments)
@@ -252,6 +255,13 @@ async def _chained(
                 await breaker.record_failure(probe=permit.probe)
             elif error is None:
                 await breaker.record_success(probe=permit.probe)
+
+
+def _first_token_limit(deployment: Deployment, log: CallLog) -> float:
+    """The provider's first-token limit, narrowed by the caller's when it set one."""
+    limit = timeouts_for(deployment.target).first_token
+    wanted = log.caller_limits.first_token_timeout
+    return min(limit, wanted) if wanted else limit
 
 
 def _elapsed_ms(started: float) -> float:

@@ -10,7 +10,7 @@ file only puts them in order. Browser chat, playground, evals, agents and RAG ca
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
@@ -19,7 +19,7 @@ from providers.adapters.base import JSON
 from providers.deployments import Deployment
 from routing.pipeline.admission import admit, reserve, settle, settle_soon
 from routing.pipeline.auth import authenticate
-from routing.pipeline.call_log import CallLog
+from routing.pipeline.call_log import CallerLimits, CallLog
 from routing.pipeline.calling import (
     call_with_fallback,
     embed_with_fallback,
@@ -173,11 +173,13 @@ async def chat_stream(
     source: str = UsageSource.CHAT,
     task: str = "",
     on_log: Callable[[CallLog], None] | None = None,
-) -> AsyncIterator[JSON]:
+    limits: CallerLimits | None = None,
+) -> AsyncGenerator[JSON, None]:
     """chat.completion.chunk dicts for a signed-in user as they arrive. Errors before the first
     chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict.
-    ``on_log`` receives the call's CallLog first; it is complete once the stream has ended."""
-    log = CallLog(source=source, actor=actor, stream=True)
+    ``on_log`` receives the call's CallLog first; it is complete once the stream has ended.
+    ``limits`` narrows the time to first token and the attempts per deployment."""
+    log = CallLog(source=source, actor=actor, stream=True, caller_limits=limits or CallerLimits())
     if on_log is not None:
         on_log(log)
     try:

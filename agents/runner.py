@@ -1,0 +1,233 @@
+"""A run from start to end: the conversation put together, the loop driven in a task of its
+own, every step stored as it ends, cancel and heartbeat watched, the run closed once.
+
+``execute`` yields the loop's events to whoever started the run (the REST stream, /v1, a
+delegating agent, the Celery task); the run page reads the stored steps, so it shows the
+same story from any process, and after a reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from agents.events import Event, ModelStepDone, RunEnded, ToolStepDone
+from agents.instructions import instructions_of
+from agents.limits import RunBudget, RunLimits
+from agents.loop import Loop, run_loop
+from agents.model_step import ModelCall
+from agents.models import Agent, Run, RunStatus, Step, StepKind
+from agents.toolbox import openai_tools, toolbox
+from agents.tools.base import ToolResult
+from routing.pipeline.call_log import CallerLimits
+from workspaces.access import Actor
+
+JSON = dict[str, Any]
+WATCH_EVERY_S = 0.5
+MAX_DELEGATION_DEPTH = 3
+
+
+def limits_of(agent: Agent) -> RunLimits:
+    return RunLimits(
+        max_steps=agent.max_steps, max_tokens=agent.max_tokens, max_usd=agent.max_usd,
+        max_seconds=float(agent.max_seconds), repeat_limit=agent.repeat_limit,
+    )  # fmt: skip
+
+
+def within(limits: RunLimits, caller: RunBudget) -> RunLimits:
+    """``limits`` narrowed to what the delegating run has left."""
+    left = caller.limits
+
+    def least(mine: Any, theirs: Any) -> Any:
+        return theirs if mine is None else mine if theirs is None else min(mine, theirs)
+
+    return dataclasses.replace(
+        limits,
+        max_steps=max(1, min(limits.max_steps, left.max_steps - caller.steps)),
+        max_tokens=least(
+            limits.max_tokens,
+            None if left.max_tokens is None else max(0, left.max_tokens - caller.tokens),
+        ),
+        max_usd=least(
+            limits.max_usd,
+            None if left.max_usd is None else max(Decimal(0), left.max_usd - caller.cost_usd),
+        ),
+        max_seconds=least(limits.max_seconds, caller.seconds_left),
+    )
+
+
+@dataclass
+class Context:
+    actor: Actor
+    run: Run
+    agent: Agent
+    depth: int = 0
+    caller: RunBudget | None = None  # a delegating run's budget, which this run spends too
+
+
+async def start_run(
+    *, actor: Actor, agent: Agent, text: str, thread_id: int | None = None,
+    parent: Run | None = None,
+) -> Run:  # fmt: skip
+    return await Run.objects.acreate(
+        workspace=actor.workspace, agent=agent, thread_id=thread_id, parent=parent,
+        input=text, created_by=actor.user,
+    )  # fmt: skip
+
+
+async def execute(context: Context) -> AsyncIterator[Event]:
+    """Run ``context.run`` (queued) to its end, yielding its events; closing this early
+    cancels the run."""
+    run = context.run
+    claimed = await Run.objects.filter(pk=run.pk, status=RunStatus.QUEUED).aupdate(
+        status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        return  # another worker has it, or it was cancelled before it started
+    loop = await _loop(context)
+    events: asyncio.Queue[Event | None] = asyncio.Queue()
+    task = asyncio.create_task(_drive(loop, events))
+    watcher = asyncio.create_task(_watch(run, task))
+    ended: RunEnded | None = None
+    try:
+        while (event := await events.get()) is not None:
+            await _store(context, event)
+            if isinstance(event, RunEnded):
+                ended = event
+            yield event
+        if ended is None:  # the watcher cancelled it
+            ended = _cancelled()
+            await _store(context, ended)
+            yield ended
+    finally:
+        watcher.cancel()
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        if ended is None:  # the caller went away: the run is cancelled
+            ended = _cancelled()
+            await _store(context, ended)
+        await _close(run, loop)
+
+
+def _cancelled() -> RunEnded:
+    return RunEnded(status=RunStatus.CANCELLED, error="Cancelled.")
+
+
+async def _drive(loop: Loop, events: asyncio.Queue[Event | None]) -> None:
+    try:
+        async for event in run_loop(loop):
+            events.put_nowait(event)
+    except Exception as error:  # a bug in the loop ends the run as failed, with its reason
+        events.put_nowait(RunEnded(status=RunStatus.FAILED, error=f"{type(error).__name__}"))
+    finally:
+        events.put_nowait(None)
+
+
+async def _watch(run: Run, task: asyncio.Task[None]) -> None:
+    """Cancel the loop when someone asks; keep the heartbeat fresh meanwhile."""
+    while not task.done():
+        await asyncio.sleep(WATCH_EVERY_S)
+        await Run.objects.filter(pk=run.pk).aupdate(heartbeat_at=timezone.now())
+        if await Run.objects.filter(pk=run.pk, cancel_requested=True).aexists():
+            task.cancel()
+            return
+
+
+async def _loop(context: Context) -> Loop:
+    agent, actor = context.agent, context.actor
+    collections = [c async for c in agent.collections.all()]
+    delegates = [a async for a in agent.delegates.filter(workspace=actor.workspace)]
+    if context.depth >= MAX_DELEGATION_DEPTH:
+        delegates = []
+    limits = limits_of(agent)
+    if context.caller is not None:
+        limits = within(limits, context.caller)
+    budget = RunBudget(limits)
+
+    async def delegate(other: Agent, task: str) -> ToolResult:
+        return await _delegated(context, budget, other, task)
+
+    tools = toolbox(agent, actor, collections=collections, delegates=delegates, delegate=delegate)
+    call = ModelCall(
+        actor=actor, model_names=list(agent.model_names), tools=openai_tools(tools),
+        limits=CallerLimits(first_token_timeout=agent.first_token_timeout_s,
+                            attempts=agent.retries + 1),
+        params={} if agent.temperature is None else {"temperature": agent.temperature},
+    )  # fmt: skip
+    system = await instructions_of(agent)
+    history = await _thread_history(context.run)
+    messages = ([{"role": "system", "content": system}] if system else []) + history
+    loop = Loop(call=call, tools=tools, budget=budget, messages=messages)
+    loop.say({"role": "user", "content": context.run.input})
+    return loop
+
+
+async def _thread_history(run: Run) -> list[JSON]:
+    if run.thread_id is None:
+        return []
+    earlier = Run.objects.filter(thread_id=run.thread_id, workspace_id=run.workspace_id,
+                                 pk__lt=run.pk).order_by("id")  # fmt: skip
+    return [message async for past in earlier for message in past.messages]
+
+
+async def _delegated(context: Context, budget: RunBudget, other: Agent, task: str) -> ToolResult:
+    """``other`` works on ``task`` as a child run, within this run's remaining limits; what
+    it spends counts against this run too."""
+    child = await start_run(actor=context.actor, agent=other, text=task, parent=context.run)
+    inner = Context(actor=context.actor, run=child, agent=other, depth=context.depth + 1,
+                    caller=budget)  # fmt: skip
+    ended: RunEnded | None = None
+    async for event in execute(inner):
+        if isinstance(event, ModelStepDone):
+            budget.tokens += event.input_tokens + event.output_tokens
+            budget.cost_usd += event.cost_usd
+        elif isinstance(event, RunEnded):
+            ended = event
+    if ended is None or ended.status != RunStatus.COMPLETED:
+        why = (ended.error or ended.status) if ended else "it did not run"
+        return ToolResult(f"{other.name} did not finish: {why}", is_error=True,
+                          child_run_id=child.pk)  # fmt: skip
+    return ToolResult(ended.output, child_run_id=child.pk)
+
+
+async def _store(context: Context, event: Event) -> None:
+    run = context.run
+    if isinstance(event, ModelStepDone):
+        await Step.objects.acreate(
+            workspace_id=run.workspace_id, run=run, number=event.step, kind=StepKind.MODEL,
+            model=event.model, answered_by=event.answered_by, content=event.content,
+            tool_calls=event.tool_calls, fallbacks=event.fallbacks, request_id=event.request_id,
+            input_tokens=event.input_tokens, output_tokens=event.output_tokens,
+            cost_usd=event.cost_usd, latency_ms=event.latency_ms, error=event.error,
+        )  # fmt: skip
+        run.steps += 1
+        run.input_tokens += event.input_tokens
+        run.output_tokens += event.output_tokens
+        run.cost_usd += event.cost_usd
+        await run.asave(update_fields=["steps", "input_tokens", "output_tokens", "cost_usd"])
+    elif isinstance(event, ToolStepDone):
+        await Step.objects.acreate(
+            workspace_id=run.workspace_id, run=run, number=event.step, kind=StepKind.TOOL,
+            tool_name=event.name, tool_call_id=event.call_id, arguments=event.arguments,
+            result=event.result, is_error=event.is_error, latency_ms=event.latency_ms,
+            child_run_id=event.child_run_id,
+        )  # fmt: skip
+    elif isinstance(event, RunEnded):
+        run.status, run.stop_reason = event.status, event.stop_reason
+        run.output, run.error = event.output, event.error
+
+
+async def _close(run: Run, loop: Loop) -> None:
+    run.messages = loop.added
+    run.finished_at = timezone.now()
+    await run.asave(update_fields=["status", "stop_reason", "output", "error", "messages",
+                                   "finished_at"])  # fmt: skip

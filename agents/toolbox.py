@@ -1,0 +1,69 @@
+"""The tools one agent is offered: the built-in ones it chose, document search over its
+collections, the HTTP tool for its allowed hosts, and ``ask_<name>`` for each agent it may
+delegate to (described by that agent's description, which is how a supervisor routes)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from agents.models import Agent
+from agents.tools.base import JSON, ToolResult, ToolSpec, openai_tool
+from agents.tools.builtin import BUILTIN_TOOLS
+from agents.tools.document_search import document_search_tool
+from agents.tools.http_request import http_request_tool
+from rag.models import Collection
+from workspaces.access import Actor
+
+SEARCH = "search_documents"
+HTTP = "http_request"
+# What the agent form offers: the built-in tools, then those that need configuration.
+TOOL_CHOICES: list[tuple[str, str]] = [
+    *((name, spec.description) for name, spec in BUILTIN_TOOLS.items()),
+    (SEARCH, "Search the agent's collections"),
+    (HTTP, "HTTP requests to the allowed hosts"),
+]
+Delegate = Callable[[Agent, str], Awaitable[ToolResult]]
+
+
+def delegation_tool_name(agent: Agent) -> str:
+    return f"ask_{agent.name[:60]}".replace("-", "_")
+
+
+def delegation_tool(agent: Agent, delegate: Delegate) -> ToolSpec:
+    async def run(arguments: JSON) -> ToolResult:
+        return await delegate(agent, str(arguments["task"]))
+
+    return ToolSpec(
+        name=delegation_tool_name(agent),
+        description=(agent.description or f"The agent {agent.name}.")
+        + " Give it a task in plain words; it answers with its result.",
+        parameters={
+            "type": "object",
+            "properties": {"task": {"type": "string", "minLength": 1, "maxLength": 20_000}},
+            "required": ["task"],
+            "additionalProperties": False,
+        },
+        run=run,
+    )
+
+
+def toolbox(
+    agent: Agent,
+    actor: Actor,
+    *,
+    collections: list[Collection],
+    delegates: list[Agent],
+    delegate: Delegate,
+) -> dict[str, ToolSpec]:
+    tools = {name: BUILTIN_TOOLS[name] for name in agent.tool_names if name in BUILTIN_TOOLS}
+    if SEARCH in agent.tool_names and collections:
+        tools[SEARCH] = document_search_tool(actor, collections)
+    if HTTP in agent.tool_names and agent.allowed_hosts:
+        tools[HTTP] = http_request_tool(list(agent.allowed_hosts))
+    for other in delegates:
+        tools[delegation_tool_name(other)] = delegation_tool(other, delegate)
+    return tools
+
+
+def openai_tools(tools: dict[str, ToolSpec]) -> list[JSON]:
+    return [openai_tool(spec) for spec in tools.values()]
