@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +70,8 @@ class Context:
     agent: Agent
     depth: int = 0
     caller: RunBudget | None = None  # a delegating run's budget, which this run spends too
+    history: list[JSON] = field(default_factory=list)  # turns a /v1 caller sent before the task
+    extra_system: str = ""  # a /v1 caller's system message, after the agent's instructions
 
 
 async def start_run(
@@ -82,7 +84,7 @@ async def start_run(
     )  # fmt: skip
 
 
-async def execute(context: Context) -> AsyncIterator[Event]:
+async def execute(context: Context) -> AsyncGenerator[Event, None]:
     """Run ``context.run`` (queued) to its end, yielding its events; closing this early
     cancels the run."""
     run = context.run
@@ -163,8 +165,8 @@ async def _loop(context: Context) -> Loop:
                             attempts=agent.retries + 1),
         params={} if agent.temperature is None else {"temperature": agent.temperature},
     )  # fmt: skip
-    system = await instructions_of(agent)
-    history = await _thread_history(context.run)
+    system = "\n\n".join(p for p in (await instructions_of(agent), context.extra_system) if p)
+    history = await _thread_history(context.run) + context.history
     messages = ([{"role": "system", "content": system}] if system else []) + history
     loop = Loop(call=call, tools=tools, budget=budget, messages=messages)
     loop.say({"role": "user", "content": context.run.input})

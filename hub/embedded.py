@@ -79,9 +79,9 @@ def embedded_processes(*, host: str, port: int, with_worker: bool) -> dict[str, 
         celery = [python, "-m", "celery", "-A", "hub", "worker", "--loglevel", "warning"]
         processes["worker"] = [*celery, "--beat", "--queues", "celery", "--pool", "solo",
                                "--hostname", "worker@%h"]  # fmt: skip
-        # Documents are ingested, and evaluation runs worked, beside each other, so a long PDF
-        # never holds up the small files behind it; threads share one embedding model.
-        processes["ingest"] = [*celery, "--queues", "rag,evals", "--pool", "threads", "--concurrency",
+        # Documents are ingested, and evaluation and agent runs worked, beside each other, so a
+        # long PDF never holds up the small files behind it; threads share one embedding model.
+        processes["ingest"] = [*celery, "--queues", "rag,evals,agents", "--pool", "threads", "--concurrency",
                                str(settings.HUB_RAG_INGEST_CONCURRENCY), "--hostname", "ingest@%h"]  # fmt: skip
     return processes
 

@@ -13,6 +13,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Purge stored /v1/responses past retention": ("routing.purge_stored_responses", 60),
     "Queue again RAG documents a dead worker left": ("rag.requeue_stalled_documents", 1),
     "Queue again evaluation runs a dead worker left": ("evals.requeue_stalled_runs", 1),
+    "Close agent runs a dead worker left": ("agents.fail_lost_runs", 1),
 }
 
 

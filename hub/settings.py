@@ -325,11 +325,12 @@ SPECTACULAR_SETTINGS = {
 
 # Uploaded documents, kept to re-index them (a new embedding model, a changed chunk size).
 MEDIA_ROOT = DATA_DIR / "media"
-# Ingestion and evaluation runs have queues of their own, so a long PDF or a 1,000-cell run
+# Ingestion, evaluation runs and agent runs have queues of their own, so a long PDF or a 1,000-cell run
 # never holds up health checks or alerts.
 CELERY_TASK_ROUTES = {
     "rag.ingest_document": {"queue": "rag"},
     "evals.run": {"queue": "evals"},
+    "agents.run": {"queue": "agents"},
 }
 # The bundled embedding model is loaded from its package; nothing may download.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -15,6 +15,21 @@ def workspace_list(*, user: User) -> QuerySet[Workspace]:
     return Workspace.objects.filter(memberships__user=user).order_by("name")
 
 
+def actor_of_member(*, workspace_id: int, user_id: int | None) -> Actor | None:
+    """The member as they act now, with the role they hold today; None when they are no
+    longer one (background work started by someone who has since left)."""
+    if user_id is None:
+        return None
+    membership = (
+        Membership.objects.filter(workspace_id=workspace_id, user_id=user_id)
+        .select_related("user", "workspace")
+        .first()
+    )
+    if membership is None:
+        return None
+    return Actor(user=membership.user, workspace=membership.workspace, role=membership.role)
+
+
 def actor_for_session(*, user: User, workspace_slug: str) -> Actor:
     """The signed-in user acting in a workspace; 404 (not 403) when they are not a member."""
     if not user.is_authenticated:

@@ -47,7 +47,7 @@ from routing.pipeline.call_log import CallLog
 from routing.pipeline.dry_run import route_dry_run
 from routing.pipeline.errors import ApiError
 from workspaces.access import Actor
-from workspaces.models import Membership
+from workspaces.selectors import actor_of_member
 
 logger = logging.getLogger(__name__)
 WATCH_EVERY_S = 1.0  # how soon a cancel is noticed; the heartbeat is written as often
@@ -61,16 +61,7 @@ def _never() -> bool:
 
 def run_actor(run: Run) -> Actor | None:
     """The member who started the run, with the role they hold now (None: no longer one)."""
-    if run.created_by_id is None:
-        return None
-    membership = (
-        Membership.objects.filter(workspace_id=run.workspace_id, user_id=run.created_by_id)
-        .select_related("user", "workspace")
-        .first()
-    )
-    if membership is None:
-        return None
-    return Actor(user=membership.user, workspace=membership.workspace, role=membership.role)
+    return actor_of_member(workspace_id=run.workspace_id, user_id=run.created_by_id)
 
 
 async def run_execute(run_id: int, should_stop: Callable[[], bool] = _never) -> str:

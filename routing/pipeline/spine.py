@@ -10,7 +10,7 @@ file only puts them in order. Browser chat, playground, evals, agents and RAG ca
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
@@ -18,6 +18,7 @@ from analytics.models import UsageSource
 from providers.adapters.base import JSON
 from providers.deployments import Deployment
 from routing.pipeline.admission import admit, reserve, settle, settle_soon
+from routing.pipeline.agent_hook import agent_answer, names_an_agent
 from routing.pipeline.auth import authenticate
 from routing.pipeline.call_log import CallerLimits, CallLog
 from routing.pipeline.calling import (
@@ -50,6 +51,8 @@ async def api_chat(request: HttpRequest, shape: ApiShape) -> HttpResponseBase:
         log.actor = await authenticate(request, permission=Permission.USE_MODELS)
         sent = body_json(request)
         hub_answer = None
+        if shape is OPENAI and names_an_agent(sent):  # "agent:<name>": the agent's run
+            return await agent_answer(log.actor, sent)
         if shape is OPENAI:  # the "hub" extension: grounding in RAG collections
             sent, hub_answer = await request_grounded(log.actor, sent)
         body = shape.request_to_openai(sent)
