@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("hub.prompts.api_urls")),
     path("", include("hub.evals.api_urls")),
     path("", include("rag.api_urls")),
+    path("", include("agents.api_urls")),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("hub.prompts.urls")),
     path("", include("hub.evals.urls")),
     path("", include("rag.urls")),
+    path("", include("agents.urls")),
     path("", include("hub.workbench.portability.urls")),
     path("", include("analytics.health.urls")),
     path("", include("analytics.alerts.urls")),

@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterator
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from agents.models import Agent, Step, StepKind
+from agents.models import Run as AgentRun
+from agents.models import RunStatus as AgentRunStatus
 from hub.evals.models import Case, Cell, CellStatus, Run, RunStatus, Suite, SuitePrompt
 from hub.prompts.models import PromptTemplate, PromptVersion
 from hub.workbench.models import Conversation, PlaygroundRun
@@ -76,6 +79,25 @@ def run_in(workspace: Workspace) -> Run:
     return suite_in(workspace).runs.order_by("-pk")[0]
 
 
+def agent_in(workspace: Workspace) -> Agent:
+    """The workspace's newest agent, made with a finished run of two steps when it has none."""
+    newest = Agent.objects.filter(workspace=workspace).order_by("-pk").first()
+    if newest is not None:
+        return newest
+    agent = Agent.objects.create(workspace=workspace, name="b-agent", model_names=["x/y"],
+                                 description=f"{workspace.name} agent")  # fmt: skip
+    run = AgentRun.objects.create(workspace=workspace, agent=agent, input="Hi",
+                                  status=AgentRunStatus.COMPLETED,
+                                  output=f"{workspace.name} secret answer")  # fmt: skip
+    Step.objects.create(workspace=workspace, run=run, number=1, kind=StepKind.MODEL,
+                        model="x/y", content=f"{workspace.name} secret answer")  # fmt: skip
+    return agent
+
+
+def agent_run_in(workspace: Workspace) -> AgentRun:
+    return agent_in(workspace).runs.order_by("-pk")[0]
+
+
 ROUTE_KWARG = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 API_PREFIXES = ("/api/", "/v1/", "/admin/")
 
@@ -98,6 +120,8 @@ OBJECT_KWARGS: dict[str, type[Model] | Callable[[Workspace], Model]] = {
     "suite_id": suite_in,
     "suite_prompt_id": suite_prompt_in,
     "run_id": run_in,
+    "agent_id": agent_in,
+    "agent_run_id": agent_run_in,
 }
 
 

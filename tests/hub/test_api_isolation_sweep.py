@@ -21,7 +21,7 @@ from routing.models import ModelAlias, RoutingRule, SpendBudget
 from tests import factories
 from tests.clients import ALL_SCOPES, assert_openai_error, make_key
 from tests.hub.prompts.factories import make_prompt
-from tests.hub.routes import suite_in
+from tests.hub.routes import agent_in, suite_in
 from workspaces import services
 from workspaces.api.base import OBJECT_KWARG, WORKSPACE_KWARG
 from workspaces.models import Workspace
@@ -100,6 +100,7 @@ def workspace_b(other_workspace):
     SpendBudget.objects.create(workspace=other_workspace, name="B budget", hard_limit_usd=5)
     make_prompt(other_workspace, name="B prompt")
     suite_in(other_workspace)  # a suite with a prompt, a case and a finished run of one cell
+    agent_in(other_workspace)  # an agent with a finished run of one step
     collection = Collection.objects.create(workspace=other_workspace, name="B collection")
     Document.objects.create(
         workspace=other_workspace, collection=collection, name="b.md", content_hash="0" * 64
@@ -147,6 +148,8 @@ def test_sweep_finds_every_workspace_endpoint():
         "collections/<int:pk>/documents/<int:document_id>/retry/",
         "eval-suites/<int:pk>/runs/",
         "eval-runs/<int:pk>/cells/",
+        "agents/<int:pk>/runs/",
+        "agent-runs/<int:pk>/cancel/",
     ):
         assert any(route.endswith(expected) for route in routes), expected
 
