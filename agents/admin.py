@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from agents.models import Agent, Run, Step, Thread
+from agents.models import Agent, CustomTool, McpServer, Run, Step, Thread
 
 
 @admin.register(Agent)
@@ -8,7 +8,21 @@ class AgentAdmin(admin.ModelAdmin):
     list_display = ("name", "workspace", "max_steps", "updated_at")
     list_filter = ("workspace",)
     search_fields = ("name", "description")
-    filter_horizontal = ("collections", "delegates")
+    filter_horizontal = ("collections", "delegates", "custom_tools", "mcp_servers")
+
+
+@admin.register(CustomTool)
+class CustomToolAdmin(admin.ModelAdmin):
+    list_display = ("name", "workspace", "url", "timeout_s")
+    list_filter = ("workspace",)
+    exclude = ("secret_encrypted",)  # a secret is never shown again
+
+
+@admin.register(McpServer)
+class McpServerAdmin(admin.ModelAdmin):
+    list_display = ("name", "workspace", "url")
+    list_filter = ("workspace",)
+    exclude = ("token_encrypted",)
 
 
 @admin.register(Thread)

@@ -44,7 +44,7 @@ class _AgentView(WorkspaceScopedView[Agent]):
 
     def scoped_queryset(self) -> QuerySet[Agent]:
         return Agent.objects.for_workspace(self.actor.workspace).prefetch_related(
-            "collections", "delegates"
+            "collections", "delegates", "custom_tools", "mcp_servers"
         )
 
 
@@ -63,6 +63,9 @@ def _fields_of(agent: Agent) -> dict[str, Any]:
         "instructions_version_id": agent.instructions_version_id,
         "collection_ids": [c.pk for c in agent.collections.all()],
         "delegate_ids": [d.pk for d in agent.delegates.all()],
+        "custom_tool_ids": [t.pk for t in agent.custom_tools.all()],
+        "mcp_server_ids": [m.pk for m in agent.mcp_servers.all()],
+        "hands_off_to_id": agent.hands_off_to_id,
     }
 
 

@@ -10,13 +10,78 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from workspaces.models import Workspace
 from workspaces.scoping import WorkspaceScopedManager
 
 NAME_HELP = "Lowercase letters, digits and hyphens; callers use it as the model agent:<name>."
+
+
+TOOL_NAME = RegexValidator(r"^[a-zA-Z0-9_-]{1,64}$", "Letters, digits, _ and -, at most 64.")
+
+
+class CustomTool(models.Model):
+    """A tool the workspace serves itself: a JSON Schema and a webhook the hub POSTs each
+    call to, signed with the tool's secret (HMAC-SHA256), bounded in time and size."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=64, validators=[TOOL_NAME])
+    description = models.TextField(max_length=1000)
+    parameters = models.JSONField(default=dict)  # a JSON Schema object
+    url = models.URLField(max_length=2000)
+    secret_encrypted = models.TextField()  # providers.secrets; never shown again after creation
+    timeout_s = models.FloatField(
+        default=10.0, validators=[MinValueValidator(0.5), MaxValueValidator(60)]
+    )
+    max_response_bytes = models.PositiveIntegerField(
+        default=100_000, validators=[MinValueValidator(100), MaxValueValidator(1_000_000)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_custom_tool_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class McpServer(models.Model):
+    """An MCP server reached over streamable HTTP; agents are offered only the tools named
+    in ``allowed_tools``, as ``<name>__<tool>``."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.SlugField(max_length=40)
+    url = models.URLField(max_length=2000)
+    token_encrypted = models.TextField(blank=True)  # sent as a bearer token when set
+    allowed_tools = models.JSONField(default=list, blank=True)
+    timeout_s = models.FloatField(
+        default=15.0, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_mcp_server_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Agent(models.Model):
@@ -46,6 +111,12 @@ class Agent(models.Model):
     delegates = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="delegated_by"
     )
+    # A sequential pipeline: a completed run's output becomes this agent's task.
+    hands_off_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    custom_tools = models.ManyToManyField(CustomTool, blank=True, related_name="agents")
+    mcp_servers = models.ManyToManyField(McpServer, blank=True, related_name="agents")
     max_steps = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )

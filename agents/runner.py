@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from agents.limits import RunBudget, RunLimits
 from agents.loop import Loop, run_loop
 from agents.model_step import ModelCall
 from agents.models import Agent, Run, RunStatus, Step, StepKind
-from agents.toolbox import openai_tools, toolbox
+from agents.toolbox import Equipment, openai_tools, toolbox
 from agents.tools.base import ToolResult
 from routing.pipeline.call_log import CallerLimits
 from workspaces.access import Actor
@@ -95,7 +96,7 @@ async def execute(context: Context) -> AsyncGenerator[Event, None]:
         return  # another worker has it, or it was cancelled before it started
     loop = await _loop(context)
     events: asyncio.Queue[Event | None] = asyncio.Queue()
-    task = asyncio.create_task(_drive(loop, events))
+    task = asyncio.create_task(_drive(_handed_off(context, loop), events))
     watcher = asyncio.create_task(_watch(run, task))
     ended: RunEnded | None = None
     try:
@@ -124,9 +125,9 @@ def _cancelled() -> RunEnded:
     return RunEnded(status=RunStatus.CANCELLED, error="Cancelled.")
 
 
-async def _drive(loop: Loop, events: asyncio.Queue[Event | None]) -> None:
+async def _drive(source: AsyncIterator[Event], events: asyncio.Queue[Event | None]) -> None:
     try:
-        async for event in run_loop(loop):
+        async for event in source:
             events.put_nowait(event)
     except Exception as error:  # a bug in the loop ends the run as failed, with its reason
         events.put_nowait(RunEnded(status=RunStatus.FAILED, error=f"{type(error).__name__}"))
@@ -144,12 +145,44 @@ async def _watch(run: Run, task: asyncio.Task[None]) -> None:
             return
 
 
+async def _handed_off(context: Context, loop: Loop) -> AsyncIterator[Event]:
+    """The loop's events; a completed run of an agent that hands off passes its output to
+    the next agent as a child run (a sequential pipeline), whose result ends this run."""
+    following = context.agent.hands_off_to_id
+    async for event in run_loop(loop):
+        if not (isinstance(event, RunEnded) and event.status == RunStatus.COMPLETED and following
+                and context.depth < MAX_DELEGATION_DEPTH):  # fmt: skip
+            yield event
+            continue
+        mine = Agent.objects.filter(workspace_id=context.run.workspace_id)
+        nxt = await mine.filter(pk=following).afirst()
+        if nxt is None:
+            yield event
+            continue
+        loop.step += 1
+        started = time.perf_counter()
+        result = await _delegated(context, loop.budget, nxt, event.output)
+        yield ToolStepDone(
+            step=loop.step, name=f"hand_off_to_{nxt.name}", call_id="",
+            arguments={"task": event.output}, result=result.content, is_error=result.is_error,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            child_run_id=result.child_run_id,
+        )  # fmt: skip
+        status = RunStatus.FAILED if result.is_error else RunStatus.COMPLETED
+        yield RunEnded(status=status, output="" if result.is_error else result.content,
+                       error=result.content if result.is_error else "")  # fmt: skip
+
+
 async def _loop(context: Context) -> Loop:
     agent, actor = context.agent, context.actor
-    collections = [c async for c in agent.collections.all()]
-    delegates = [a async for a in agent.delegates.filter(workspace=actor.workspace)]
-    if context.depth >= MAX_DELEGATION_DEPTH:
-        delegates = []
+    mine = actor.workspace
+    equipment = Equipment(
+        collections=[c async for c in agent.collections.filter(workspace=mine)],
+        delegates=[a async for a in agent.delegates.filter(workspace=mine)]
+        if context.depth < MAX_DELEGATION_DEPTH else [],
+        custom_tools=[t async for t in agent.custom_tools.filter(workspace=mine)],
+        mcp_servers=[s async for s in agent.mcp_servers.filter(workspace=mine)],
+    )  # fmt: skip
     limits = limits_of(agent)
     if context.caller is not None:
         limits = within(limits, context.caller)
@@ -158,7 +191,7 @@ async def _loop(context: Context) -> Loop:
     async def delegate(other: Agent, task: str) -> ToolResult:
         return await _delegated(context, budget, other, task)
 
-    tools = toolbox(agent, actor, collections=collections, delegates=delegates, delegate=delegate)
+    tools = await toolbox(agent, actor, equipment, delegate=delegate, run_id=context.run.pk)
     call = ModelCall(
         actor=actor, model_names=list(agent.model_names), tools=openai_tools(tools),
         limits=CallerLimits(first_token_timeout=agent.first_token_timeout_s,

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from agents.models import Agent, Run, Step
+from agents.models import Agent, CustomTool, McpServer, Run, Step
 from agents.services import MAX_HOSTS, MAX_INPUT_CHARS, MAX_MODELS
 
 
 class AgentSerializer(serializers.ModelSerializer):
     collections = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     delegates = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    custom_tools = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    mcp_servers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     model = serializers.SerializerMethodField(help_text="The name /v1 callers use.")
 
     class Meta:
@@ -21,7 +23,8 @@ class AgentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "model", "description", "instructions", "instructions_version",
             "model_names", "first_token_timeout_s", "retries", "temperature", "tool_names",
-            "allowed_hosts", "collections", "delegates", "max_steps", "max_tokens", "max_usd",
+            "allowed_hosts", "collections", "delegates", "custom_tools", "mcp_servers",
+            "hands_off_to", "max_steps", "max_tokens", "max_usd",
             "max_seconds", "repeat_limit", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -57,6 +60,14 @@ class AgentWriteSerializer(serializers.Serializer):
                                            required=False, default=list)  # fmt: skip
     delegate_ids = serializers.ListField(child=serializers.IntegerField(), max_length=50,
                                          required=False, default=list)  # fmt: skip
+    custom_tool_ids = serializers.ListField(child=serializers.IntegerField(), max_length=50,
+                                            required=False, default=list)  # fmt: skip
+    mcp_server_ids = serializers.ListField(child=serializers.IntegerField(), max_length=20,
+                                           required=False, default=list)  # fmt: skip
+    hands_off_to_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None,
+        help_text="A sequential pipeline: a completed run's output becomes this agent's task.",
+    )  # fmt: skip
     max_steps = serializers.IntegerField(min_value=1, max_value=100, required=False, default=10)
     max_tokens = serializers.IntegerField(min_value=1, required=False, allow_null=True,
                                           default=None)  # fmt: skip
@@ -65,6 +76,58 @@ class AgentWriteSerializer(serializers.Serializer):
     max_seconds = serializers.IntegerField(min_value=1, max_value=3600, required=False,
                                            default=300)  # fmt: skip
     repeat_limit = serializers.IntegerField(min_value=2, max_value=20, required=False, default=3)
+
+
+class CustomToolSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomTool
+        fields = ["id", "name", "description", "parameters", "url", "timeout_s",
+                  "max_response_bytes", "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CustomToolCreatedSerializer(CustomToolSerializer):
+    signing_secret = serializers.CharField(
+        read_only=True, help_text="Shown once: verify X-Hub-Signature with it."
+    )
+
+    class Meta(CustomToolSerializer.Meta):
+        fields = [*CustomToolSerializer.Meta.fields, "signing_secret"]
+        read_only_fields = fields
+
+
+class CustomToolWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    description = serializers.CharField(max_length=1000)
+    url = serializers.CharField(max_length=2000)
+    parameters = serializers.DictField(required=False,
+                                       default=lambda: {"type": "object", "properties": {}})  # fmt: skip
+    timeout_s = serializers.FloatField(min_value=0.5, max_value=60, required=False, default=10.0)
+    max_response_bytes = serializers.IntegerField(min_value=100, max_value=1_000_000,
+                                                  required=False, default=100_000)  # fmt: skip
+
+
+class McpServerSerializer(serializers.ModelSerializer):
+    has_token = serializers.SerializerMethodField()
+
+    class Meta:
+        model = McpServer
+        fields = ["id", "name", "url", "allowed_tools", "timeout_s", "has_token", "created_at"]
+        read_only_fields = fields
+
+    def get_has_token(self, server: McpServer) -> bool:
+        return bool(server.token_encrypted)
+
+
+class McpServerWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    url = serializers.CharField(max_length=2000)
+    allowed_tools = serializers.ListField(child=serializers.CharField(max_length=128),
+                                          max_length=100, required=False, default=list)  # fmt: skip
+    token = serializers.CharField(max_length=4000, required=False, allow_null=True,
+                                  allow_blank=True, default=None, write_only=True,
+                                  help_text="A bearer token; never shown again. Empty removes it.")  # fmt: skip
+    timeout_s = serializers.FloatField(min_value=1, max_value=120, required=False, default=15.0)
 
 
 class StepSerializer(serializers.ModelSerializer):

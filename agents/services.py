@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from agents.models import FINISHED, Agent, Run, RunStatus, Thread
+from agents.models import FINISHED, Agent, CustomTool, McpServer, Run, RunStatus, Thread
 from agents.tasks import run_enqueue
 from agents.toolbox import TOOL_CHOICES
 from rag.models import Collection
@@ -49,6 +49,9 @@ class AgentFields:
     allowed_hosts: list[str] = field(default_factory=list)
     collection_ids: list[int] = field(default_factory=list)
     delegate_ids: list[int] = field(default_factory=list)
+    custom_tool_ids: list[int] = field(default_factory=list)
+    mcp_server_ids: list[int] = field(default_factory=list)
+    hands_off_to_id: int | None = None
     max_steps: int = 10
     max_tokens: int | None = None
     max_usd: Decimal | None = None
@@ -116,9 +119,19 @@ def _write(actor: Actor, agent: Agent, fields: AgentFields) -> Agent:
     delegates = list(Agent.objects.for_workspace(actor.workspace).filter(pk__in=clean.delegate_ids))
     if len(delegates) != len(set(clean.delegate_ids)) or any(d.pk == agent.pk for d in delegates):
         raise ValidationError({"delegates": "Agents of this workspace, other than this one."})
+    custom = _mine(actor, CustomTool, clean.custom_tool_ids, "custom_tools")
+    servers = _mine(actor, McpServer, clean.mcp_server_ids, "mcp_servers")
+    if clean.hands_off_to_id is not None and (
+        clean.hands_off_to_id == agent.pk
+        or not Agent.objects.for_workspace(actor.workspace)
+        .filter(pk=clean.hands_off_to_id)
+        .exists()
+    ):
+        raise ValidationError({"hands_off_to": "Another agent of this workspace."})
     for name in AGENT_FIELDS:
         setattr(agent, name, getattr(clean, name))
     agent.instructions_version_id = clean.instructions_version_id
+    agent.hands_off_to_id = clean.hands_off_to_id
     try:
         agent.full_clean(exclude=["workspace", "created_by", "model_names", "tool_names",
                                   "allowed_hosts", "instructions_version"])  # fmt: skip
@@ -129,9 +142,18 @@ def _write(actor: Actor, agent: Agent, fields: AgentFields) -> Agent:
             agent.save()
             agent.collections.set(collections)
             agent.delegates.set(delegates)
+            agent.custom_tools.set(custom)
+            agent.mcp_servers.set(servers)
     except IntegrityError:
         raise ValidationError({"name": f"An agent named {clean.name!r} already exists."}) from None
     return agent
+
+
+def _mine(actor: Actor, model: type[Any], ids: list[int], name: str) -> list[Any]:
+    rows = list(model.objects.for_workspace(actor.workspace).filter(pk__in=ids))
+    if len(rows) != len(set(ids)):
+        raise ValidationError({name: "Only this workspace's own."})
+    return rows
 
 
 def agent_create(*, actor: Actor, fields: AgentFields) -> Agent:

@@ -1,16 +1,20 @@
 """The tools one agent is offered: the built-in ones it chose, document search over its
-collections, the HTTP tool for its allowed hosts, and ``ask_<name>`` for each agent it may
+collections, the HTTP tool for its allowed hosts, the workspace's custom (webhook) tools and
+MCP servers' allowlisted tools it was given, and ``ask_<name>`` for each agent it may
 delegate to (described by that agent's description, which is how a supervisor routes)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
-from agents.models import Agent
+from agents.models import Agent, CustomTool, McpServer
 from agents.tools.base import JSON, ToolResult, ToolSpec, openai_tool
 from agents.tools.builtin import BUILTIN_TOOLS
 from agents.tools.document_search import document_search_tool
 from agents.tools.http_request import http_request_tool
+from agents.tools.mcp_tools import server_tools
+from agents.tools.webhook import webhook_tool
 from rag.models import Collection
 from workspaces.access import Actor
 
@@ -47,20 +51,34 @@ def delegation_tool(agent: Agent, delegate: Delegate) -> ToolSpec:
     )
 
 
-def toolbox(
-    agent: Agent,
-    actor: Actor,
-    *,
-    collections: list[Collection],
-    delegates: list[Agent],
-    delegate: Delegate,
+def reserved_tool_names() -> set[str]:
+    return {name for name, _ in TOOL_CHOICES}
+
+
+@dataclass
+class Equipment:
+    """What an agent may use, read from the database in the run's workspace."""
+
+    collections: list[Collection] = field(default_factory=list)
+    delegates: list[Agent] = field(default_factory=list)
+    custom_tools: list[CustomTool] = field(default_factory=list)
+    mcp_servers: list[McpServer] = field(default_factory=list)
+
+
+async def toolbox(
+    agent: Agent, actor: Actor, equipment: Equipment, *, delegate: Delegate, run_id: int
 ) -> dict[str, ToolSpec]:
     tools = {name: BUILTIN_TOOLS[name] for name in agent.tool_names if name in BUILTIN_TOOLS}
-    if SEARCH in agent.tool_names and collections:
-        tools[SEARCH] = document_search_tool(actor, collections)
+    if SEARCH in agent.tool_names and equipment.collections:
+        tools[SEARCH] = document_search_tool(actor, equipment.collections)
     if HTTP in agent.tool_names and agent.allowed_hosts:
         tools[HTTP] = http_request_tool(list(agent.allowed_hosts))
-    for other in delegates:
+    for custom in equipment.custom_tools:
+        tools.setdefault(custom.name, webhook_tool(custom, run_id=run_id))
+    for server in equipment.mcp_servers:
+        for spec in await server_tools(server):
+            tools.setdefault(spec.name, spec)
+    for other in equipment.delegates:
         tools[delegation_tool_name(other)] = delegation_tool(other, delegate)
     return tools
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from agents import services
 from agents.forms import AgentForm, RunStartForm
-from agents.models import Agent, Run, Thread
+from agents.models import Agent, CustomTool, McpServer, Run, Thread
 from agents.selectors import run_tree, step_rows
 from rag.models import Collection
 from routing.selectors import alias_names, catalog_labels
@@ -42,6 +42,8 @@ class AgentPage(WorkspacePageView):
             versions=versions.filter(template__workspace=workspace).select_related("template"),
             collections=Collection.objects.for_workspace(workspace),
             agents=agents.exclude(pk=exclude.pk) if exclude else agents,
+            custom_tools=CustomTool.objects.for_workspace(workspace),
+            mcp_servers=McpServer.objects.for_workspace(workspace),
             known_models={*catalog_labels(workspace=workspace), *alias_names(workspace=workspace)},
             **kwargs,
         )

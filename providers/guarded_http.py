@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import httpcore
@@ -23,13 +23,17 @@ from providers.url_guard import is_internal_address
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class AddressRefused(httpcore.ConnectError):
-    """The host is, or resolves to, a private, loopback or otherwise internal address."""
+REFUSED = "is a private or loopback address; the hub will not call it"
 
 
-class _GuardedBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, *, allow_internal: bool) -> None:
-        self._inner = httpcore.AnyIOBackend()
+class _GuardedBackend:
+    """A network backend of ``core`` (httpcore, or httpcore2 under the MCP client's httpx2)
+    whose every TCP connection passes the guard; errors are ``core``'s own, so the client
+    above maps them as it maps any failed connect."""
+
+    def __init__(self, *, allow_internal: bool, core: Any = httpcore) -> None:
+        self._core = core
+        self._inner = core.AnyIOBackend()
         self._allow_internal = allow_internal
 
     async def connect_tcp(
@@ -39,16 +43,14 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
+    ) -> Any:
         addresses = await _resolved(host, port)
         if not addresses:
-            raise httpcore.ConnectError(f"{host} does not resolve")
+            raise self._core.ConnectError(f"{host} does not resolve")
         if not self._allow_internal and (
             _named_local(host) or any(is_internal_address(a) for a in addresses)
         ):
-            raise AddressRefused(
-                f"{host} is a private or loopback address; the hub will not call it"
-            )
+            raise self._core.ConnectError(f"{host} {REFUSED}")
         failure: Exception | None = None
         for address in addresses:  # connect to what was checked, never to the name again
             try:
@@ -56,18 +58,23 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                     str(address), port, timeout=timeout, local_address=local_address,
                     socket_options=socket_options,
                 )  # fmt: skip
-            except httpcore.ConnectError as error:
+            except self._core.ConnectError as error:
                 failure = error
         assert failure is not None
         raise failure
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise AddressRefused("unix sockets are not reachable from here")
+    ) -> Any:
+        raise self._core.ConnectError(f"unix sockets {REFUSED}")
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+def refused(error: BaseException) -> bool:
+    """Whether a failed connect was the guard refusing an internal address."""
+    return REFUSED in str(error)
 
 
 def _named_local(host: str) -> bool:
@@ -98,8 +105,26 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=tls_context(),
             max_connections=max_connections,
-            network_backend=_GuardedBackend(allow_internal=allow_internal),
+            network_backend=cast(
+                httpcore.AsyncNetworkBackend, _GuardedBackend(allow_internal=allow_internal)
+            ),
         )
+
+
+def guarded_httpx2_client(*, allow_internal: bool, timeout: float, headers: dict[str, str]) -> Any:
+    """The same guard for httpx2, the HTTP client the ``mcp`` package speaks through."""
+    import httpcore2
+    import httpx2
+
+    transport = httpx2.AsyncHTTPTransport(trust_env=False)
+    transport._pool = httpcore2.AsyncConnectionPool(
+        ssl_context=tls_context(), max_connections=10,
+        network_backend=cast(Any, _GuardedBackend(allow_internal=allow_internal, core=httpcore2)),
+    )  # fmt: skip
+    return httpx2.AsyncClient(
+        transport=transport, timeout=httpx2.Timeout(timeout, read=max(timeout, 30.0)),
+        headers=headers, follow_redirects=False, trust_env=False,
+    )  # fmt: skip
 
 
 def guarded_client(*, allow_internal: bool = False, timeout: float = 10.0) -> httpx.AsyncClient:

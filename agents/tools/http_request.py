@@ -10,7 +10,7 @@ import httpx
 from django.conf import settings
 
 from agents.tools.base import JSON, ToolResult, ToolSpec
-from providers.guarded_http import AddressRefused, body_limited, guarded_client
+from providers.guarded_http import body_limited, guarded_client, refused
 
 TIMEOUT_S = 15.0
 MAX_RESPONSE_BYTES = 200_000
@@ -44,8 +44,10 @@ def http_request_tool(allowed_hosts: list[str]) -> ToolSpec:
         try:
             async with client, client.stream(method, url, content=body) as response:
                 data = await body_limited(response, MAX_RESPONSE_BYTES)
-        except AddressRefused:
-            return ToolResult(f"{parts.hostname} resolves to a private address.", is_error=True)
+        except httpx.ConnectError as error:
+            if refused(error):
+                return ToolResult(f"{parts.hostname} is a private address.", is_error=True)
+            return ToolResult(f"{parts.hostname} could not be reached.", is_error=True)
         except httpx.HTTPError as error:
             return ToolResult(f"The request failed: {type(error).__name__}.", is_error=True)
         except ValueError as error:

@@ -140,3 +140,30 @@ def test_cancel_stops_a_running_run_within_a_second(gateway, slow_simulator):
     run, _ = run_agent(agent, " ".join(["word"] * 100))  # 5 s of streaming
     canceller.join()
     assert run.status == "cancelled" and time.monotonic() - started < 2.5
+
+
+def test_a_supervisor_hands_a_task_to_the_specialist_it_names(gateway):
+    maths = make_agent(gateway.workspace, name="maths", description="Arithmetic, exactly.")
+    writer = make_agent(gateway.workspace, name="writer", description="Writes prose.")
+    boss = make_agent(gateway.workspace, name="boss", tool_names=[])
+    boss.delegates.add(maths, writer)
+    run, _ = run_agent(boss, "Ask the maths specialist: 2+2")
+    [tool] = run.trace.filter(kind=StepKind.TOOL)
+    assert tool.tool_name == "ask_maths"
+    assert Run.objects.get(pk=tool.child_run_id).agent == maths
+    assert not Run.objects.filter(agent=writer).exists()
+
+
+def test_a_pipeline_hands_each_answer_to_the_next_agent(gateway):
+    last = make_agent(gateway.workspace, name="last")
+    middle = make_agent(gateway.workspace, name="middle", hands_off_to=last)
+    first = make_agent(gateway.workspace, name="first", hands_off_to=middle)
+    run, _ = run_agent(first, "Hello")
+    assert run.status == "completed"
+    # first says "You said: Hello"; middle echoes that; last echoes middle's answer.
+    assert run.output == "You said: You said: You said: Hello"
+    [handoff] = run.trace.filter(kind=StepKind.TOOL)
+    assert handoff.tool_name == "hand_off_to_middle"
+    child = Run.objects.get(pk=handoff.child_run_id)
+    assert child.agent == middle and child.input == "You said: Hello"
+    assert Run.objects.get(parent=child).agent == last

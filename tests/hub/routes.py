@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from agents.models import Agent, Step, StepKind
+from agents.models import Agent, CustomTool, McpServer, Step, StepKind
 from agents.models import Run as AgentRun
 from agents.models import RunStatus as AgentRunStatus
 from hub.evals.models import Case, Cell, CellStatus, Run, RunStatus, Suite, SuitePrompt
@@ -91,6 +91,9 @@ def agent_in(workspace: Workspace) -> Agent:
                                   output=f"{workspace.name} secret answer")  # fmt: skip
     Step.objects.create(workspace=workspace, run=run, number=1, kind=StepKind.MODEL,
                         model="x/y", content=f"{workspace.name} secret answer")  # fmt: skip
+    CustomTool.objects.create(workspace=workspace, name="b_tool", description="B tool",
+                              url="https://b.example/tool", secret_encrypted="x")  # fmt: skip
+    McpServer.objects.create(workspace=workspace, name="b-mcp", url="https://b.example/mcp")
     return agent
 
 
@@ -122,6 +125,12 @@ OBJECT_KWARGS: dict[str, type[Model] | Callable[[Workspace], Model]] = {
     "run_id": run_in,
     "agent_id": agent_in,
     "agent_run_id": agent_run_in,
+    "tool_id": lambda workspace: (
+        agent_in(workspace) and CustomTool.objects.filter(workspace=workspace).latest("pk")
+    ),
+    "server_id": lambda workspace: (
+        agent_in(workspace) and McpServer.objects.filter(workspace=workspace).latest("pk")
+    ),
 }
 
 
