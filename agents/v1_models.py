@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -21,7 +21,9 @@ from agents.events import RunEnded, TextDelta
 from agents.models import Agent, Run, RunStatus
 from agents.runner import Context, execute
 from agents.services import run_create
+from analytics.models import UsageSource
 from routing.pipeline.agent_hook import PREFIX
+from routing.pipeline.call_log import CallLog
 from routing.pipeline.errors import ApiError, api_error_body
 from workspaces.access import Actor
 
@@ -49,6 +51,15 @@ def _conversation(sent: JSON) -> tuple[str, list[JSON], str]:
     return texts[last][1], history, system
 
 
+async def _agent_named(actor: Actor, sent: JSON) -> Agent:
+    name = str(sent["model"])[len(PREFIX) :]
+    agent = await Agent.objects.for_workspace(actor.workspace).filter(name=name).afirst()
+    if agent is None:
+        raise ApiError(f"The model {sent['model']!r} does not exist: no agent named {name!r}.",
+                       status=404, code="model_not_found", param="model")  # fmt: skip
+    return agent
+
+
 def _text(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -58,11 +69,7 @@ def _text(content: Any) -> str:
 
 
 async def agent_model_answer(actor: Actor, sent: JSON) -> HttpResponseBase:
-    name = str(sent["model"])[len(PREFIX) :]
-    agent = await Agent.objects.for_workspace(actor.workspace).filter(name=name).afirst()
-    if agent is None:
-        raise ApiError(f"The model {sent['model']!r} does not exist: no agent named {name!r}.",
-                       status=404, code="model_not_found", param="model")  # fmt: skip
+    agent = await _agent_named(actor, sent)
     task, history, system = _conversation(sent)
     try:
         run = await sync_to_async(run_create)(actor=actor, agent=agent, text=task)
@@ -119,15 +126,22 @@ async def _usage(run: Run) -> JSON:
 
 
 async def _chunks(context: Context, model: str) -> AsyncIterator[bytes]:
-    """Text as the agent's steps stream it, then the finish and the usage. The client
-    going away closes this, which cancels the run."""
+    """The chunks as server-sent events. The client going away closes this, which cancels
+    the run."""
+    async for data in chunk_dicts(context, model):
+        yield b"data: " + json.dumps(data).encode() + b"\n\n"
+    yield b"data: [DONE]\n\n"
+
+
+async def chunk_dicts(context: Context, model: str) -> AsyncIterator[JSON]:
+    """chat.completion.chunk dicts: text as the agent's steps stream it, then the finish
+    (with ``hub.agent_run``) and the usage."""
     base = {"id": f"chatcmpl-agentrun-{context.run.pk}", "object": "chat.completion.chunk",
             "created": int(time.time()), "model": model}  # fmt: skip
 
-    def chunk(delta: JSON, finish: str | None = None, **extra: Any) -> bytes:
-        data = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    def chunk(delta: JSON, finish: str | None = None, **extra: Any) -> JSON:
+        return {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
                 **extra}  # fmt: skip
-        return b"data: " + json.dumps(data).encode() + b"\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
     events = execute(context)
@@ -141,9 +155,29 @@ async def _chunks(context: Context, model: str) -> AsyncIterator[bytes]:
                 hub = {"agent_run": context.run.pk, "status": event.status,
                        "stop_reason": event.stop_reason}  # fmt: skip
                 yield chunk({}, _finish(event), hub=hub)
-                usage = await _usage(context.run)
-                yield b"data: " + json.dumps({**base, "choices": [], "usage": usage}).encode()
-                yield b"\n\n"
+                yield {**base, "choices": [], "usage": await _usage(context.run)}
     finally:
         await events.aclose()
-    yield b"data: [DONE]\n\n"
+
+
+async def agent_in_hub_chunks(
+    actor: Actor, body: JSON, on_log: Callable[[CallLog], None] | None
+) -> AsyncIterator[JSON]:
+    """``agent:<name>`` for the chat and the playground: the run's chunks, with a CallLog
+    (tokens and cost of all its steps, filled in at the end) for their metrics. The steps
+    are in Usage already; this log is not recorded again."""
+    agent = await _agent_named(actor, body)
+    task, history, system = _conversation(body)
+    run = await sync_to_async(run_create)(actor=actor, agent=agent, text=task)
+    log = CallLog(source=UsageSource.AGENT, actor=actor, model=str(body["model"]), stream=True)
+    if on_log is not None:
+        on_log(log)
+    context = Context(actor=actor, run=run, agent=agent, history=history, extra_system=system)
+    async for data in chunk_dicts(context, str(body["model"])):
+        usage = data.get("usage")
+        if usage:
+            await run.arefresh_from_db(fields=["cost_usd"])
+            log.input_tokens, log.output_tokens = usage["prompt_tokens"], usage["completion_tokens"]
+            log.first_chunk_at = log.first_chunk_at or time.perf_counter()
+        yield data
+    log.finish()

@@ -9,6 +9,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 
+from agents.models import Agent
 from analytics.health.selectors import provider_health_list
 from analytics.templatetags.usage_format import usd
 from hub.workbench.models import Conversation, PlaygroundSlot
@@ -19,10 +20,12 @@ from workspaces.access import Actor
 
 UNAVAILABLE = {"down", "disabled"}
 ALIASES = "Aliases"
+AGENTS = "Agents"
 
 
 def model_choices(*, actor: Actor) -> list[dict[str, Any]]:
-    """Chat-capable models, grouped by provider, then aliases; each with ``available``."""
+    """Chat-capable models, grouped by provider, then aliases and agents; each with
+    ``available``."""
     entries = [
         entry
         for entry in model_list(actor=actor)
@@ -54,6 +57,12 @@ def model_choices(*, actor: Actor) -> list[dict[str, Any]]:
                 "health": f"{len(up)} of {len(candidates)} candidates up",
                 "available": bool(up),
             }  # fmt: skip
+    for agent in Agent.objects.for_workspace(actor.workspace).only("name", "model_names"):
+        choices[f"agent:{agent.name}"] = {
+            "id": f"agent:{agent.name}", "owned_by": "agent", "group": AGENTS,
+            "context": "→ " + ", ".join(agent.model_names[:3]), "price": "agent",
+            "health": "runs its tools", "available": True,
+        }  # fmt: skip
     return list(choices.values())
 
 

@@ -18,7 +18,7 @@ from analytics.models import UsageSource
 from providers.adapters.base import JSON
 from providers.deployments import Deployment
 from routing.pipeline.admission import admit, reserve, settle, settle_soon
-from routing.pipeline.agent_hook import agent_answer, names_an_agent
+from routing.pipeline.agent_hook import agent_answer, agent_chunks, names_an_agent
 from routing.pipeline.auth import authenticate
 from routing.pipeline.call_log import CallerLimits, CallLog
 from routing.pipeline.calling import (
@@ -182,6 +182,10 @@ async def chat_stream(
     chunk raise ApiError; a failure later yields a final ``{"error": {...}}`` dict.
     ``on_log`` receives the call's CallLog first; it is complete once the stream has ended.
     ``limits`` narrows the time to first token and the attempts per deployment."""
+    if names_an_agent(body):  # the chat or the playground talking to an agent
+        async for chunk in agent_chunks(actor, body, on_log):
+            yield chunk
+        return
     log = CallLog(source=source, actor=actor, stream=True, caller_limits=limits or CallerLimits())
     if on_log is not None:
         on_log(log)
