@@ -20,18 +20,20 @@ from typing import Any
 from django.utils import timezone
 
 from agents.events import Event, ModelStepDone, RunEnded, ToolStepDone
-from agents.instructions import instructions_of
 from agents.limits import RunBudget, RunLimits
 from agents.loop import Loop, run_loop
 from agents.model_step import ModelCall
-from agents.models import Agent, Run, RunStatus, Step, StepKind
-from agents.toolbox import Equipment, openai_tools, toolbox
+from agents.models import Agent, Run, RunStatus
+from agents.run_setup import Prepared, run_prepare
+from agents.toolbox import openai_tools, toolbox
 from agents.tools.base import ToolResult
+from agents.trace_store import TraceBuffer
 from routing.pipeline.call_log import CallerLimits
 from workspaces.access import Actor
 
 JSON = dict[str, Any]
 WATCH_EVERY_S = 0.5
+CLOSING = ("status", "stop_reason", "output", "error", "messages", "finished_at")
 MAX_DELEGATION_DEPTH = 3
 
 
@@ -89,25 +91,25 @@ async def execute(context: Context) -> AsyncGenerator[Event, None]:
     """Run ``context.run`` (queued) to its end, yielding its events; closing this early
     cancels the run."""
     run = context.run
-    claimed = await Run.objects.filter(pk=run.pk, status=RunStatus.QUEUED).aupdate(
-        status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
-    )
-    if not claimed:
+    prepared = await run_prepare(run, context.agent,
+                                 may_delegate=context.depth < MAX_DELEGATION_DEPTH)  # fmt: skip
+    if prepared is None:
         return  # another worker has it, or it was cancelled before it started
-    loop = await _loop(context)
+    loop = await _loop(context, prepared)
+    trace = TraceBuffer(run)
     events: asyncio.Queue[Event | None] = asyncio.Queue()
     task = asyncio.create_task(_drive(_handed_off(context, loop), events))
-    watcher = asyncio.create_task(_watch(run, task))
+    watcher = asyncio.create_task(_watch(trace, task))
     ended: RunEnded | None = None
     try:
         while (event := await events.get()) is not None:
-            await _store(context, event)
+            trace.add([event])
             if isinstance(event, RunEnded):
                 ended = event
             yield event
         if ended is None:  # the watcher cancelled it
             ended = _cancelled()
-            await _store(context, ended)
+            trace.add([ended])
             yield ended
     finally:
         watcher.cancel()
@@ -116,9 +118,8 @@ async def execute(context: Context) -> AsyncGenerator[Event, None]:
         with contextlib.suppress(BaseException):
             await task
         if ended is None:  # the caller went away: the run is cancelled
-            ended = _cancelled()
-            await _store(context, ended)
-        await _close(run, loop)
+            trace.add([_cancelled()])
+        await _close(trace, loop)
 
 
 def _cancelled() -> RunEnded:
@@ -135,11 +136,13 @@ async def _drive(source: AsyncIterator[Event], events: asyncio.Queue[Event | Non
         events.put_nowait(None)
 
 
-async def _watch(run: Run, task: asyncio.Task[None]) -> None:
-    """Cancel the loop when someone asks; keep the heartbeat fresh meanwhile."""
+async def _watch(trace: TraceBuffer, task: asyncio.Task[None]) -> None:
+    """Cancel the loop when someone asks; meanwhile write the steps so far, the totals and
+    the heartbeat, every half second."""
+    run = trace.run
     while not task.done():
         await asyncio.sleep(WATCH_EVERY_S)
-        await Run.objects.filter(pk=run.pk).aupdate(heartbeat_at=timezone.now())
+        await trace.flush(heartbeat_at=timezone.now())
         if await Run.objects.filter(pk=run.pk, cancel_requested=True).aexists():
             task.cancel()
             return
@@ -173,16 +176,8 @@ async def _handed_off(context: Context, loop: Loop) -> AsyncIterator[Event]:
                        error=result.content if result.is_error else "")  # fmt: skip
 
 
-async def _loop(context: Context) -> Loop:
+async def _loop(context: Context, prepared: Prepared) -> Loop:
     agent, actor = context.agent, context.actor
-    mine = actor.workspace
-    equipment = Equipment(
-        collections=[c async for c in agent.collections.filter(workspace=mine)],
-        delegates=[a async for a in agent.delegates.filter(workspace=mine)]
-        if context.depth < MAX_DELEGATION_DEPTH else [],
-        custom_tools=[t async for t in agent.custom_tools.filter(workspace=mine)],
-        mcp_servers=[s async for s in agent.mcp_servers.filter(workspace=mine)],
-    )  # fmt: skip
     limits = limits_of(agent)
     if context.caller is not None:
         limits = within(limits, context.caller)
@@ -191,27 +186,20 @@ async def _loop(context: Context) -> Loop:
     async def delegate(other: Agent, task: str) -> ToolResult:
         return await _delegated(context, budget, other, task)
 
-    tools = await toolbox(agent, actor, equipment, delegate=delegate, run_id=context.run.pk)
+    tools = await toolbox(agent, actor, prepared.equipment, delegate=delegate,
+                          run_id=context.run.pk)  # fmt: skip
     call = ModelCall(
         actor=actor, model_names=list(agent.model_names), tools=openai_tools(tools),
         limits=CallerLimits(first_token_timeout=agent.first_token_timeout_s,
                             attempts=agent.retries + 1),
         params={} if agent.temperature is None else {"temperature": agent.temperature},
     )  # fmt: skip
-    system = "\n\n".join(p for p in (await instructions_of(agent), context.extra_system) if p)
-    history = await _thread_history(context.run) + context.history
+    system = "\n\n".join(p for p in (prepared.instructions, context.extra_system) if p)
+    history = prepared.history + context.history
     messages = ([{"role": "system", "content": system}] if system else []) + history
     loop = Loop(call=call, tools=tools, budget=budget, messages=messages)
     loop.say({"role": "user", "content": context.run.input})
     return loop
-
-
-async def _thread_history(run: Run) -> list[JSON]:
-    if run.thread_id is None:
-        return []
-    earlier = Run.objects.filter(thread_id=run.thread_id, workspace_id=run.workspace_id,
-                                 pk__lt=run.pk).order_by("id")  # fmt: skip
-    return [message async for past in earlier for message in past.messages]
 
 
 async def _delegated(context: Context, budget: RunBudget, other: Agent, task: str) -> ToolResult:
@@ -234,35 +222,7 @@ async def _delegated(context: Context, budget: RunBudget, other: Agent, task: st
     return ToolResult(ended.output, child_run_id=child.pk)
 
 
-async def _store(context: Context, event: Event) -> None:
-    run = context.run
-    if isinstance(event, ModelStepDone):
-        await Step.objects.acreate(
-            workspace_id=run.workspace_id, run=run, number=event.step, kind=StepKind.MODEL,
-            model=event.model, answered_by=event.answered_by, content=event.content,
-            tool_calls=event.tool_calls, fallbacks=event.fallbacks, request_id=event.request_id,
-            input_tokens=event.input_tokens, output_tokens=event.output_tokens,
-            cost_usd=event.cost_usd, latency_ms=event.latency_ms, error=event.error,
-        )  # fmt: skip
-        run.steps += 1
-        run.input_tokens += event.input_tokens
-        run.output_tokens += event.output_tokens
-        run.cost_usd += event.cost_usd
-        await run.asave(update_fields=["steps", "input_tokens", "output_tokens", "cost_usd"])
-    elif isinstance(event, ToolStepDone):
-        await Step.objects.acreate(
-            workspace_id=run.workspace_id, run=run, number=event.step, kind=StepKind.TOOL,
-            tool_name=event.name, tool_call_id=event.call_id, arguments=event.arguments,
-            result=event.result, is_error=event.is_error, latency_ms=event.latency_ms,
-            child_run_id=event.child_run_id,
-        )  # fmt: skip
-    elif isinstance(event, RunEnded):
-        run.status, run.stop_reason = event.status, event.stop_reason
-        run.output, run.error = event.output, event.error
-
-
-async def _close(run: Run, loop: Loop) -> None:
-    run.messages = loop.added
-    run.finished_at = timezone.now()
-    await run.asave(update_fields=["status", "stop_reason", "output", "error", "messages",
-                                   "finished_at"])  # fmt: skip
+async def _close(trace: TraceBuffer, loop: Loop) -> None:
+    run = trace.run
+    run.messages, run.finished_at = loop.added, timezone.now()
+    await trace.flush(**{name: getattr(run, name) for name in CLOSING})

@@ -120,7 +120,7 @@ def _finish(ended: RunEnded) -> str:
 
 
 async def _usage(run: Run) -> JSON:
-    await run.arefresh_from_db(fields=["input_tokens", "output_tokens"])
+    """The run's totals as the runner keeps them (written to the database with its trace)."""
     return {"prompt_tokens": run.input_tokens, "completion_tokens": run.output_tokens,
             "total_tokens": run.input_tokens + run.output_tokens}  # fmt: skip
 
@@ -176,7 +176,7 @@ async def agent_in_hub_chunks(
     async for data in chunk_dicts(context, str(body["model"])):
         usage = data.get("usage")
         if usage:
-            await run.arefresh_from_db(fields=["cost_usd"])
+            log.reckoned_cost_usd = run.cost_usd
             log.input_tokens, log.output_tokens = usage["prompt_tokens"], usage["completion_tokens"]
             log.first_chunk_at = log.first_chunk_at or time.perf_counter()
         yield data

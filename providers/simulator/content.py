@@ -149,8 +149,12 @@ def _stops(request: JSON) -> list[str]:
 
 
 def _tool_calls(request: JSON, messages: list[JSON]) -> list[JSON]:
-    """Call tools when told to, or when the last user message names one; never after a result."""
+    """Call tools when told to, or when the last user message names one; never after a result
+    (except a ``chain-N`` model, which calls its first tool until N results are in)."""
     tools = [t for t in request.get("tools") or [] if t.get("type") == "function"]
+    chained = _chained_call(request, tools, messages)
+    if chained is not None:
+        return chained
     choice = request.get("tool_choice", "auto")
     if not tools or choice == "none" or not messages or messages[-1].get("role") != "user":
         return []
@@ -168,6 +172,23 @@ def _tool_calls(request: JSON, messages: list[JSON]) -> list[JSON]:
     else:
         calls = [_call(tool, user_text, number) for number, tool in enumerate(chosen)]
     return calls[:1] if request.get("parallel_tool_calls") is False else calls
+
+
+def _chained_call(request: JSON, tools: list[JSON], messages: list[JSON]) -> list[JSON] | None:
+    """A ``chain-N`` model is an agent's long task: one call of the first tool per turn, each
+    with new arguments, until the conversation holds N tool results (then it answers)."""
+    model = str(request.get("model") or "")
+    if not model.startswith("chain-") or not tools or not model[6:].isdigit():
+        return None
+    done = sum(1 for m in messages if m.get("role") == "tool")
+    if done >= int(model[6:]):
+        return []
+    function = tools[0]["function"]
+    properties = ((function.get("parameters") or {}).get("properties")) or {}
+    arguments = {name: f"{done}+1" if name == "expression" else f"step {done}"
+                 for name in properties}  # fmt: skip
+    return [{"id": f"call_chain_{done}", "type": "function",
+             "function": {"name": function["name"], "arguments": json.dumps(arguments)}}]  # fmt: skip
 
 
 def _explicit_calls(tools: list[JSON], text: str) -> list[JSON]:

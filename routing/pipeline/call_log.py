@@ -51,6 +51,8 @@ class CallLog:
     route_reason: str = ""  # x-hub-route-reason
     admission: Any = None  # routing.pipeline.admission.Admission while limits/budgets are held
     caller_limits: CallerLimits = field(default_factory=CallerLimits)
+    # A cost the caller reckoned itself (an agent's run: the sum of its steps' costs).
+    reckoned_cost_usd: Decimal | None = None
 
     def attempt_started(self, deployment: Deployment) -> float:
         self.deployment = deployment
@@ -152,6 +154,8 @@ class CallLog:
 
     @property
     def cost_usd(self) -> Decimal:
+        if self.reckoned_cost_usd is not None:
+            return self.reckoned_cost_usd
         return self.cost_for(self.input_tokens, self.output_tokens, self.cached_tokens)
 
     def cost_for(self, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> Decimal:

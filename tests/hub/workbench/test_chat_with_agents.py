@@ -26,7 +26,7 @@ async def test_a_chat_turn_with_an_agent_streams_its_run(wired, socket_for):
         events = await events_until(ws, is_done)
     done = events[-1]
     assert done["status"] == "complete" and done["text"] == "The tool answered: 42"
-    assert done["metrics"]["output_tokens"] > 0
+    assert done["metrics"]["output_tokens"] > 0 and float(done["metrics"]["cost_usd"]) > 0
     await generations_finished()
     run = await sync_to_async(Run.objects.get)()
     assert run.status == "completed" and run.steps == 2
