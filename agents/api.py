@@ -15,6 +15,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -22,14 +23,14 @@ from rest_framework.response import Response
 
 from agents import services
 from agents.events import event_json
-from agents.models import Agent, Run, Thread
+from agents.models import Agent, Run, RunStatus, Thread
 from agents.runner import Context, execute
 from agents.serializers import (
+    AgentRunDetailSerializer,
+    AgentRunSerializer,
+    AgentRunStartSerializer,
     AgentSerializer,
     AgentWriteSerializer,
-    RunDetailSerializer,
-    RunSerializer,
-    RunStartSerializer,
 )
 from workspaces.api.base import WorkspaceScopedListView, WorkspaceScopedView
 from workspaces.roles import Permission
@@ -91,7 +92,7 @@ class AgentRunListView(WorkspaceScopedListView[Run], WorkspaceScopedView[Run]):
     """Runs of one agent (``pk`` is the agent's id), newest first; POST starts one."""
 
     queryset = Run.objects.none()
-    serializer_class = RunSerializer
+    serializer_class = AgentRunSerializer
     required_permissions = {"GET": Permission.VIEW, "POST": WRITE}
     lookup_url_kwarg = "run"  # no route names one: the list and start only
     parent_model = Agent
@@ -110,10 +111,11 @@ class AgentRunListView(WorkspaceScopedListView[Run], WorkspaceScopedView[Run]):
         return self.list(request)
 
     @extend_schema(
-        request=RunStartSerializer, responses={202: RunSerializer, 200: RunDetailSerializer}
+        request=AgentRunStartSerializer,
+        responses={202: AgentRunSerializer, 200: AgentRunDetailSerializer},
     )
     def post(self, request: Request, workspace_slug: str, pk: int) -> Any:
-        fields = self.parsed(RunStartSerializer)
+        fields = self.parsed(AgentRunStartSerializer)
         thread = None
         if fields["thread"] is not None:
             thread = (
@@ -134,7 +136,7 @@ class AgentRunListView(WorkspaceScopedListView[Run], WorkspaceScopedView[Run]):
         if fields["wait"]:
             async_to_sync(_work)(context)
             run.refresh_from_db()
-            return self.render(run, serializer_class=RunDetailSerializer)
+            return self.render(run, serializer_class=AgentRunDetailSerializer)
         services.run_queue(run)
         run.refresh_from_db()
         return self.render(run, status=status.HTTP_202_ACCEPTED)
@@ -151,13 +153,17 @@ async def _work(context: Context) -> None:
 
 async def _sse(context: Context) -> AsyncIterator[bytes]:
     """``event: <kind>`` lines with the event as JSON: delta, model_step, tool_step, ended."""
-    yield _sse_line("run", {"id": context.run.pk, "agent": context.agent.name})
     events = execute(context)
     try:
+        yield _sse_line("run", {"id": context.run.pk, "agent": context.agent.name})
         async for event in events:
             yield _sse_line(event.kind, event_json(event))
     finally:
         await events.aclose()
+        # A client gone before the run started leaves it queued: nobody would work it.
+        await Run.objects.filter(pk=context.run.pk, status=RunStatus.QUEUED).aupdate(
+            status=RunStatus.CANCELLED, error="Cancelled.", finished_at=timezone.now()
+        )
 
 
 def _sse_line(kind: str, data: dict[str, Any]) -> bytes:
@@ -166,7 +172,7 @@ def _sse_line(kind: str, data: dict[str, Any]) -> bytes:
 
 class _RunView(WorkspaceScopedView[Run]):
     queryset = Run.objects.none()
-    serializer_class = RunDetailSerializer
+    serializer_class = AgentRunDetailSerializer
     required_permissions = {"GET": Permission.VIEW, "POST": WRITE}
 
     def scoped_queryset(self) -> QuerySet[Run]:
@@ -180,9 +186,9 @@ class RunDetailView(_RunView):
 
 
 class RunCancelView(_RunView):
-    serializer_class = RunSerializer
+    serializer_class = AgentRunSerializer
 
-    @extend_schema(request=None, responses=RunSerializer)
+    @extend_schema(request=None, responses=AgentRunSerializer)
     def post(self, request: Request, workspace_slug: str, pk: int) -> Response:
         """Stop the run; the call in flight is cancelled within half a second."""
         run = self.url_object

@@ -10,11 +10,11 @@ and on every poll; cancelling needs ``use_models``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.loader import render_to_string
 
@@ -103,6 +103,10 @@ class RunTimelineConsumer(AsyncJsonWebsocketConsumer):
         if not actor.can(Permission.USE_MODELS):
             await self.send_json({"type": "error", "message": "Your role may not stop runs."})
             return
-        with contextlib.suppress(Exception):
-            await database_sync_to_async(run_cancel)(actor=actor, run=run)
-        await self.send_json({"type": "cancelling"})
+        try:
+            cancelling = await database_sync_to_async(run_cancel)(actor=actor, run=run)
+        except (ValidationError, PermissionDenied) as error:
+            await self.send_json({"type": "error", "message": "; ".join(error.messages)
+                                  if isinstance(error, ValidationError) else str(error)})  # fmt: skip
+            return
+        await self.send_json({"type": "cancelling" if cancelling else "ended"})

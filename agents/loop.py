@@ -108,11 +108,28 @@ async def _bounded(events: AsyncIterator[Any], loop: Loop) -> AsyncIterator[Any]
 def _not_run(loop: Loop, calls: list[JSON], stop: Stop | None) -> None:
     """Answer calls that will not run, so the kept conversation stays one every provider
     accepts when a thread continues it (each call needs its result)."""
-    answered = {m.get("tool_call_id") for m in loop.added if m.get("role") == "tool"}
     why = stop.message if stop is not None else "the run ran out of time"
-    for call in calls:
-        if call["id"] not in answered:
-            loop.say({"role": "tool", "tool_call_id": call["id"], "content": f"Not run: {why}"})
+    for message in _unanswered(loop.added, f"Not run: {why}"):
+        loop.say(message)
+
+
+def _unanswered(messages: list[JSON], content: str) -> list[JSON]:
+    """Results for the last assistant turn's calls that have none yet."""
+    last = next((i for i in range(len(messages) - 1, -1, -1)
+                 if messages[i].get("role") == "assistant"), None)  # fmt: skip
+    if last is None:
+        return []
+    answered = {m.get("tool_call_id") for m in messages[last + 1 :] if m.get("role") == "tool"}
+    return [{"role": "tool", "tool_call_id": call["id"], "content": content}
+            for call in messages[last].get("tool_calls") or () if call["id"] not in answered]  # fmt: skip
+
+
+def kept_conversation(messages: list[JSON]) -> list[JSON]:
+    """What a run keeps for its thread, valid for every provider whatever stopped it: calls
+    left unanswered (a cancel mid-tools) get a "not run" result; an empty answer is dropped."""
+    kept = [m for m in messages if not (m.get("role") == "assistant" and not m.get("content")
+                                        and not m.get("tool_calls"))]  # fmt: skip
+    return kept + _unanswered(kept, "Not run: the run ended first.")
 
 
 def _assistant_message(done: ModelStepDone) -> JSON:

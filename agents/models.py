@@ -30,7 +30,7 @@ class CustomTool(models.Model):
     name = models.CharField(max_length=64, validators=[TOOL_NAME])
     description = models.TextField(max_length=1000)
     parameters = models.JSONField(default=dict)  # a JSON Schema object
-    url = models.URLField(max_length=2000)
+    url = models.CharField(max_length=2000)  # checked by the private-address guard
     secret_encrypted = models.TextField()  # providers.secrets; never shown again after creation
     timeout_s = models.FloatField(
         default=10.0, validators=[MinValueValidator(0.5), MaxValueValidator(60)]
@@ -61,7 +61,7 @@ class McpServer(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     name = models.SlugField(max_length=40)
-    url = models.URLField(max_length=2000)
+    url = models.CharField(max_length=2000)  # checked by the private-address guard
     token_encrypted = models.TextField(blank=True)  # sent as a bearer token when set
     allowed_tools = models.JSONField(default=list, blank=True)
     timeout_s = models.FloatField(
@@ -199,6 +199,11 @@ class Run(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=Decimal(0))
     cancel_requested = models.BooleanField(default=False)
+    # The key that started it: a queued run is worked with that key's scopes, limits and
+    # budgets, and stops being worked once the key is revoked.
+    api_key = models.ForeignKey(
+        "workspaces.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

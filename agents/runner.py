@@ -1,5 +1,6 @@
 """A run from start to end: the conversation put together, the loop driven in a task of its
-own, every step stored as it ends, cancel and heartbeat watched, the run closed once.
+own, its steps kept and written with the heartbeat, cancel watched, the run closed once
+(its tokens and cost include the runs it delegated to).
 
 ``execute`` yields the loop's events to whoever started the run (the REST stream, /v1, a
 delegating agent, the Celery task); the run page reads the stored steps, so it shows the
@@ -11,17 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from agents.events import Event, ModelStepDone, RunEnded, ToolStepDone
 from agents.limits import RunBudget, RunLimits
-from agents.loop import Loop, run_loop
+from agents.loop import Loop, kept_conversation, run_loop
 from agents.model_step import ModelCall
 from agents.models import Agent, Run, RunStatus
 from agents.run_setup import Prepared, run_prepare
@@ -33,6 +36,8 @@ from workspaces.access import Actor
 
 JSON = dict[str, Any]
 WATCH_EVERY_S = 0.5
+logger = logging.getLogger(__name__)
+CLOSE_RETRIES_S = (0.5, 1.0, 2.0, 4.0)
 CLOSING = ("status", "stop_reason", "output", "error", "messages", "finished_at")
 MAX_DELEGATION_DEPTH = 3
 
@@ -95,11 +100,11 @@ async def execute(context: Context) -> AsyncGenerator[Event, None]:
                                  may_delegate=context.depth < MAX_DELEGATION_DEPTH)  # fmt: skip
     if prepared is None:
         return  # another worker has it, or it was cancelled before it started
-    loop = await _loop(context, prepared)
     trace = TraceBuffer(run)
+    built: list[Loop] = []
     events: asyncio.Queue[Event | None] = asyncio.Queue()
-    task = asyncio.create_task(_drive(_handed_off(context, loop), events))
-    watcher = asyncio.create_task(_watch(trace, task))
+    task = asyncio.create_task(_drive(context, prepared, built, events))
+    watcher = asyncio.create_task(_watch(trace, task))  # heartbeats from the start
     ended: RunEnded | None = None
     try:
         while (event := await events.get()) is not None:
@@ -117,21 +122,37 @@ async def execute(context: Context) -> AsyncGenerator[Event, None]:
             task.cancel()
         with contextlib.suppress(BaseException):
             await task
+        while not events.empty():  # steps that ended while the caller was leaving
+            if (left := events.get_nowait()) is not None:
+                trace.add([left])
+                ended = left if isinstance(left, RunEnded) else ended
         if ended is None:  # the caller went away: the run is cancelled
             trace.add([_cancelled()])
-        await _close(trace, loop)
+        await _close(trace, built[0].added if built else [_user_turn(run)])
+
+
+def _user_turn(run: Run) -> JSON:
+    return {"role": "user", "content": run.input}
 
 
 def _cancelled() -> RunEnded:
     return RunEnded(status=RunStatus.CANCELLED, error="Cancelled.")
 
 
-async def _drive(source: AsyncIterator[Event], events: asyncio.Queue[Event | None]) -> None:
+async def _drive(
+    context: Context, prepared: Prepared, built: list[Loop], events: asyncio.Queue[Event | None]
+) -> None:
+    """Build the loop (tools listed, MCP servers asked) and run it, handing events on; any
+    failure ends the run as failed with its reason, logged with its traceback."""
     try:
-        async for event in source:
+        loop = await _loop(context, prepared)
+        built.append(loop)
+        async for event in _handed_off(context, loop):
             events.put_nowait(event)
-    except Exception as error:  # a bug in the loop ends the run as failed, with its reason
-        events.put_nowait(RunEnded(status=RunStatus.FAILED, error=f"{type(error).__name__}"))
+    except Exception as error:
+        logger.exception("agent run %s failed", context.run.pk)
+        events.put_nowait(RunEnded(status=RunStatus.FAILED, error=f"The run failed: "
+                                   f"{type(error).__name__}. The hub's log has details."))  # fmt: skip
     finally:
         events.put_nowait(None)
 
@@ -143,7 +164,11 @@ async def _watch(trace: TraceBuffer, task: asyncio.Task[None]) -> None:
     while not task.done():
         await asyncio.sleep(WATCH_EVERY_S)
         await trace.flush(heartbeat_at=timezone.now())
-        if await Run.objects.filter(pk=run.pk, cancel_requested=True).aexists():
+        try:
+            asked = await Run.objects.filter(pk=run.pk, cancel_requested=True).aexists()
+        except DatabaseError:  # away a moment: ask again next time
+            continue
+        if asked:
             task.cancel()
             return
 
@@ -209,10 +234,14 @@ async def _delegated(context: Context, budget: RunBudget, other: Agent, task: st
     inner = Context(actor=context.actor, run=child, agent=other, depth=context.depth + 1,
                     caller=budget)  # fmt: skip
     ended: RunEnded | None = None
+    run = context.run
     async for event in execute(inner):
-        if isinstance(event, ModelStepDone):
+        if isinstance(event, ModelStepDone):  # the child's spending is the caller's too
             budget.tokens += event.input_tokens + event.output_tokens
             budget.cost_usd += event.cost_usd
+            run.input_tokens += event.input_tokens
+            run.output_tokens += event.output_tokens
+            run.cost_usd += event.cost_usd
         elif isinstance(event, RunEnded):
             ended = event
     if ended is None or ended.status != RunStatus.COMPLETED:
@@ -222,7 +251,13 @@ async def _delegated(context: Context, budget: RunBudget, other: Agent, task: st
     return ToolResult(ended.output, child_run_id=child.pk)
 
 
-async def _close(trace: TraceBuffer, loop: Loop) -> None:
+async def _close(trace: TraceBuffer, said: list[JSON]) -> None:
+    """The run's end written, trying again for a few seconds if the database is away; past
+    that the stalled-run sweep closes it (its heartbeat has stopped)."""
     run = trace.run
-    run.messages, run.finished_at = loop.added, timezone.now()
-    await trace.flush(**{name: getattr(run, name) for name in CLOSING})
+    run.messages, run.finished_at = kept_conversation(said), timezone.now()
+    for pause in CLOSE_RETRIES_S:
+        if await trace.flush(**{name: getattr(run, name) for name in CLOSING}):
+            return
+        await asyncio.sleep(pause)
+    logger.error("agent run %s ended %s but could not be saved", run.pk, run.status)

@@ -142,7 +142,7 @@ class StepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RunSerializer(serializers.ModelSerializer):
+class AgentRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = Run
         fields = [
@@ -153,15 +153,15 @@ class RunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RunDetailSerializer(RunSerializer):
+class AgentRunDetailSerializer(AgentRunSerializer):
     trace = StepSerializer(many=True, read_only=True)
 
-    class Meta(RunSerializer.Meta):
-        fields = [*RunSerializer.Meta.fields, "trace"]
+    class Meta(AgentRunSerializer.Meta):
+        fields = [*AgentRunSerializer.Meta.fields, "trace"]
         read_only_fields = fields
 
 
-class RunStartSerializer(serializers.Serializer):
+class AgentRunStartSerializer(serializers.Serializer):
     input = serializers.CharField(max_length=MAX_INPUT_CHARS)
     thread = serializers.IntegerField(required=False, allow_null=True, default=None,
                                       help_text="Continue this thread of the agent.")  # fmt: skip

@@ -18,6 +18,8 @@ from agents.models import FINISHED, Agent, CustomTool, McpServer, Run, RunStatus
 from agents.tasks import run_enqueue
 from agents.toolbox import TOOL_CHOICES
 from rag.models import Collection
+from routing.pipeline.agent_hook import PREFIX as AGENT_PREFIX
+from routing.selectors import alias_names, catalog_labels
 from workspaces.access import Actor
 from workspaces.roles import Permission
 
@@ -72,6 +74,9 @@ def _clean(fields: AgentFields) -> AgentFields:
     models = _strings(fields.model_names, "model names or aliases", "model_names")
     if not 1 <= len(models) <= MAX_MODELS:
         raise ValidationError({"model_names": f"From 1 to {MAX_MODELS} models, in order."})
+    if any(name.startswith(AGENT_PREFIX) for name in models):  # would recurse past the limits
+        raise ValidationError({"model_names": "Models or aliases; to use another agent, let "
+                               "this one ask it (may ask)."})  # fmt: skip
     tools = _strings(fields.tool_names, "tool names", "tool_names")
     unknown = sorted(set(tools) - TOOLS)
     if unknown:
@@ -111,6 +116,11 @@ def _write(actor: Actor, agent: Agent, fields: AgentFields) -> Agent:
     if not actor.can(Permission.USE_MODELS):
         raise PermissionDenied("Your role in this workspace may not change agents.")
     clean = _clean(fields)
+    known = {*catalog_labels(workspace=actor.workspace), *alias_names(workspace=actor.workspace)}
+    unknown = [name for name in clean.model_names if name not in known]
+    if unknown:
+        raise ValidationError({"model_names": f"No model or alias {', '.join(unknown)} in this "
+                               "workspace's catalog."})  # fmt: skip
     _version_check(actor, clean.instructions_version_id)
     collections = list(Collection.objects.for_workspace(actor.workspace)
                        .filter(pk__in=clean.collection_ids))  # fmt: skip
@@ -196,7 +206,7 @@ def run_create(
         thread = Thread.objects.create(workspace=actor.workspace, agent=agent,
                                        title=text[:200], created_by=actor.user)  # fmt: skip
     return Run.objects.create(workspace=actor.workspace, agent=agent, thread=thread, input=text,
-                              created_by=actor.user)  # fmt: skip
+                              created_by=actor.user, api_key_id=actor.api_key_id)  # fmt: skip
 
 
 def run_queue(run: Run) -> None:

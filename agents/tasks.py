@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from agents.models import Run, RunStatus
 from agents.runner import Context, execute
+from workspaces.api_keys import actor_of_key_id
 from workspaces.selectors import actor_of_member
 
 LOST_AFTER = timedelta(minutes=2)
@@ -40,12 +41,16 @@ def run_task(run_id: int) -> str:
     run = Run.objects.select_related("agent").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.QUEUED:
         return "skipped"
-    actor = actor_of_member(workspace_id=run.workspace_id, user_id=run.created_by_id)
-    if actor is None:
-        Run.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, error="Whoever started the run is no longer a member.",
-            finished_at=timezone.now(),
-        )  # fmt: skip
+    if run.api_key_id is not None:
+        actor = actor_of_key_id(run.api_key_id)
+        gone = "The API key that started the run was revoked or has expired."
+    else:
+        actor = actor_of_member(workspace_id=run.workspace_id, user_id=run.created_by_id)
+        gone = "Whoever started the run is no longer a member."
+    if actor is None or actor.workspace.pk != run.workspace_id:
+        Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, error=gone, finished_at=timezone.now()
+        )
         return RunStatus.FAILED
 
     async def work() -> None:

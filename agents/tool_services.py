@@ -70,8 +70,9 @@ def custom_tool_save(
         TOOL_NAME(name)
     except ValidationError:
         raise ValidationError({"name": TOOL_NAME.message}) from None
-    if name in reserved_tool_names():
-        raise ValidationError({"name": f"{name} is a built-in tool's name."})
+    if name in reserved_tool_names() or name.startswith("ask_") or "__" in name:
+        raise ValidationError({"name": f"{name} is kept for built-in tools (ask_<agent> "
+                               "delegates, <server>__<tool> is MCP's)."})  # fmt: skip
     if not (fields.description or "").strip():
         raise ValidationError({"description": "Say what the tool does: the model reads it."})
     secret = ""

@@ -24,12 +24,21 @@ logger = logging.getLogger(__name__)
 
 
 def parsed_arguments(call: JSON) -> Any:
-    """The arguments as the trace shows them: the object, or the text that failed to parse."""
+    """The arguments as the trace shows them: the object, or the text that failed to parse
+    (NaN and Infinity included: no database column takes them)."""
     raw = (call.get("function") or {}).get("arguments")
     try:
-        return json.loads(raw) if isinstance(raw, str) and raw.strip() else (raw or {})
-    except ValueError:
+        return (
+            json.loads(raw, parse_constant=_no_constant)
+            if isinstance(raw, str) and raw.strip()
+            else (raw or {})
+        )
+    except (ValueError, RecursionError):
         return raw
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 async def run_tool(
@@ -61,7 +70,13 @@ async def _result(
         arguments = arguments_parse(spec, raw)
     except BadArguments as error:
         return ToolResult(f"Invalid arguments for {name}: {error}", is_error=True)
-    limit = min(TOOL_TIMEOUT_S, seconds_left) if seconds_left is not None else TOOL_TIMEOUT_S
+    except Exception:  # the tool's own schema cannot be checked (a $ref that resolves nowhere)
+        logger.warning("tool %s has a schema that cannot be checked", name, exc_info=True)
+        return ToolResult(f"{name} cannot be used: its schema is invalid.", is_error=True)
+    own = spec.timeout_s if spec.timeout_s is not None else TOOL_TIMEOUT_S
+    limit = min(own, seconds_left) if seconds_left is not None else own
+    if spec.timeout_s is None and seconds_left is not None:  # delegation: the time left
+        limit = seconds_left
     try:
         async with asyncio.timeout(limit):
             return await spec.run(arguments)

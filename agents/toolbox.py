@@ -30,7 +30,7 @@ Delegate = Callable[[Agent, str], Awaitable[ToolResult]]
 
 
 def delegation_tool_name(agent: Agent) -> str:
-    return f"ask_{agent.name[:60]}".replace("-", "_")
+    return f"ask_{agent.name[:60]}"  # tool names allow hyphens, so a-b and a_b stay apart
 
 
 def delegation_tool(agent: Agent, delegate: Delegate) -> ToolSpec:
@@ -48,6 +48,7 @@ def delegation_tool(agent: Agent, delegate: Delegate) -> ToolSpec:
             "additionalProperties": False,
         },
         run=run,
+        timeout_s=None,  # the child run has the caller's time left as its own limit
     )
 
 

@@ -42,9 +42,11 @@ def _conversation(sent: JSON) -> tuple[str, list[JSON], str]:
         raise _invalid("messages must be a non-empty array.", "messages")
     if sent.get("tools"):
         raise _invalid("An agent runs its own tools; send none.", "tools")
-    texts = [(m.get("role"), _text(m.get("content"))) for m in messages if isinstance(m, dict)]
+    if not all(isinstance(m, dict) for m in messages):
+        raise _invalid("Each message must be an object.", "messages")
+    texts = [(m.get("role"), _text(m.get("content"))) for m in messages]
     last = len(texts) - 1
-    if last < 0 or texts[last][0] != "user" or not texts[last][1].strip():
+    if texts[last][0] != "user" or not texts[last][1].strip():
         raise _invalid("The last message must be the user's task.", f"messages[{last}]")
     system = "\n\n".join(t for role, t in texts[:last] if role in ("system", "developer") and t)
     history = [{"role": role, "content": t} for role, t in texts[:last] if role in KEPT_ROLES and t]
@@ -64,7 +66,8 @@ def _text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+        return "".join(p["text"] for p in content if isinstance(p, dict)
+                       and isinstance(p.get("text"), str))  # fmt: skip
     return ""
 
 
@@ -168,7 +171,10 @@ async def agent_in_hub_chunks(
     are in Usage already; this log is not recorded again."""
     agent = await _agent_named(actor, body)
     task, history, system = _conversation(body)
-    run = await sync_to_async(run_create)(actor=actor, agent=agent, text=task)
+    try:
+        run = await sync_to_async(run_create)(actor=actor, agent=agent, text=task)
+    except ValidationError as error:
+        raise _invalid("; ".join(error.messages), "messages") from None
     log = CallLog(source=UsageSource.AGENT, actor=actor, model=str(body["model"]), stream=True)
     if on_log is not None:
         on_log(log)

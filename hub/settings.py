@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EvalRunStatusEnum": "hub.evals.models.RunStatus",
         "EvalCellStatusEnum": "hub.evals.models.CellStatus",
+        "AgentRunStatusEnum": "agents.models.RunStatus",
+        "AgentStepKindEnum": "agents.models.StepKind",
     },
 }
 

@@ -63,7 +63,7 @@ class AliasForm(forms.Form):
     name = forms.CharField(
         max_length=64,
         validators=[alias_name],
-        help_text="What callers send as the model, e.g. fast, cheap, agent:pricing.",
+        help_text="What callers send as the model, e.g. fast, cheap, pricing.",
     )
     description = forms.CharField(max_length=200, required=False)
     strategy = forms.ChoiceField(choices=STRATEGY_CHOICES, initial="ordered")

@@ -17,6 +17,7 @@ from django.db.models import Model
 
 from providers.models import Provider
 from routing.models import BudgetScope, ModelAlias, RoutingRule, SpendBudget
+from routing.pipeline.agent_hook import PREFIX as AGENT_PREFIX
 from routing.selectors import catalog_labels
 from workspaces.access import Actor
 from workspaces.models import ApiKey
@@ -99,6 +100,8 @@ def alias_create(*, actor: Actor, **fields: Any) -> ModelAlias:
 def alias_update(*, actor: Actor, alias: ModelAlias, **fields: Any) -> ModelAlias:
     _require(actor, Permission.MANAGE_PROVIDERS)
     _assign(alias, ALIAS_FIELDS, fields)
+    if str(alias.name).startswith(AGENT_PREFIX):  # /v1 reads those as agents
+        raise ValidationError({"name": f"Names starting {AGENT_PREFIX} call agents."})
     return _save(actor, alias, check=lambda: _candidates_known(actor, alias.candidates))
 
 

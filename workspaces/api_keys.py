@@ -112,6 +112,29 @@ def key_mark_used(record: KeyRecord) -> None:
         ApiKey.objects.filter(pk=record.api_key_id).update(last_used_at=timezone.now())
 
 
+def actor_of_key_id(api_key_id: int) -> Actor | None:
+    """The actor a key acts as now, for work it queued (an agent run): None once the key was
+    revoked or expired, or its owner left or was deactivated, so queued work stops with it."""
+    api_key = (
+        ApiKey.objects.filter(pk=api_key_id, revoked_at__isnull=True)
+        .select_related("workspace", "created_by")
+        .first()
+    )
+    if api_key is None or not api_key.created_by.is_active:
+        return None
+    if api_key.expires_at is not None and api_key.expires_at <= timezone.now():
+        return None
+    membership = Membership.objects.filter(
+        workspace_id=api_key.workspace_id, user_id=api_key.created_by_id
+    ).first()
+    if membership is None:
+        return None
+    return Actor(
+        user=api_key.created_by, workspace=api_key.workspace, role=membership.role,
+        scopes=frozenset(api_key.scopes), api_key_id=api_key.pk, expires_at=api_key.expires_at,
+    )  # fmt: skip
+
+
 def actor_for_key(raw_key: str, *, address: str | None = None) -> Actor | None:
     """Who acts with ``raw_key``: its creator, in its workspace, with its scopes; None when the
     key is unknown, revoked or expired, or its owner left or was deactivated. Marks it used.

@@ -31,6 +31,9 @@ class ToolSpec:
     description: str
     parameters: JSON  # a JSON Schema object
     run: Callable[[JSON], Awaitable[ToolResult]] = field(compare=False)
+    # Seconds one call may take; None: whatever the run has left (delegation, whose child run
+    # has limits of its own). Tools without their own answer within 60 s.
+    timeout_s: float | None = 60.0
 
 
 class BadArguments(ValueError):
@@ -46,7 +49,7 @@ def arguments_parse(spec: ToolSpec, raw: str | JSON | None) -> JSON:
         if len(text) > MAX_ARGUMENTS_CHARS:
             raise BadArguments(f"The arguments are longer than {MAX_ARGUMENTS_CHARS} characters.")
         try:
-            arguments = json.loads(text)
+            arguments = json.loads(text, parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
             raise BadArguments(f"The arguments are not valid JSON: {error}.") from None
     if not isinstance(arguments, dict):
@@ -57,6 +60,10 @@ def arguments_parse(spec: ToolSpec, raw: str | JSON | None) -> JSON:
         where = "/".join(str(part) for part in problem.absolute_path) or "the arguments"
         raise BadArguments(f"{where}: {problem.message}")
     return arguments
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def openai_tool(spec: ToolSpec) -> JSON:

@@ -1,6 +1,8 @@
 """The calculator tool: arithmetic and common functions, evaluated by ``simpleeval`` (an AST
 walker; nothing reaches Python's ``eval``), with limits on the expression's length, powers
-and the size of results, so no expression can hang a worker or fill its memory."""
+and the size of every operand and result (checked before each operation, so a giant is
+refused before it is computed), and numbers only: no expression can hang a worker or fill
+its memory."""
 
 from __future__ import annotations
 
@@ -25,17 +27,47 @@ FUNCTIONS = {
 NAMES = {"pi": math.pi, "e": math.e}
 
 
+def _number(value: Any) -> int | float:
+    """Operands are numbers of a bounded size: never strings (``"a" * 10**10``) or giants."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("only numbers can be calculated")
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise ValueError("a number in the expression is too large")
+    return value
+
+
 def _power(base: Any, exponent: Any) -> Any:
-    if isinstance(exponent, int | float) and abs(exponent) > MAX_EXPONENT:
+    base, exponent = _number(base), _number(exponent)
+    if abs(exponent) > MAX_EXPONENT:
         raise ValueError(f"exponents above {MAX_EXPONENT} are not supported")
+    whole = isinstance(base, int) and isinstance(exponent, int) and exponent > 0
+    if whole and int(base).bit_length() * exponent > MAX_INT_BITS:  # before computing it
+        raise ValueError("the result is too large")
     return operator.pow(base, exponent)
 
 
+def _multiply(left: Any, right: Any) -> Any:
+    left, right = _number(left), _number(right)
+    whole = isinstance(left, int) and isinstance(right, int)
+    if whole and int(left).bit_length() + int(right).bit_length() > MAX_INT_BITS + 1:
+        raise ValueError("the result is too large")
+    return operator.mul(left, right)
+
+
+def _checked(operation: Any) -> Any:
+    def apply(*operands: Any) -> Any:
+        return operation(*(_number(operand) for operand in operands))
+
+    return apply
+
+
 OPERATORS = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-    ast.Pow: _power, ast.USub: operator.neg, ast.UAdd: operator.pos,
+    ast.Add: _checked(operator.add), ast.Sub: _checked(operator.sub), ast.Mult: _multiply,
+    ast.Div: _checked(operator.truediv), ast.FloorDiv: _checked(operator.floordiv),
+    ast.Mod: _checked(operator.mod), ast.Pow: _power, ast.USub: _checked(operator.neg),
+    ast.UAdd: _checked(operator.pos),
 }  # fmt: skip
+FUNCTIONS = {name: _checked(function) for name, function in FUNCTIONS.items()}
 
 
 def calculate(expression: str) -> float | int:

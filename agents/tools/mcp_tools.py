@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+import jsonschema
 from django.conf import settings
 
 from agents.models import McpServer
@@ -52,7 +53,19 @@ async def server_tools(server: McpServer) -> list[ToolSpec]:
     except Exception as error:  # a server down must not stop the run; its tools are missing
         logger.warning("MCP server %s could not be listed: %s", server.name, _reason(error))
         return []
-    return [_spec(server, tool) for tool in listed.tools if tool.name in allowed]
+    return [_spec(server, tool) for tool in listed.tools
+            if tool.name in allowed and _schema_ok(server, tool)]  # fmt: skip
+
+
+def _schema_ok(server: McpServer, tool: Any) -> bool:
+    """A server's schema is checked before it is offered; a broken one leaves its tool out."""
+    schema = getattr(tool, "input_schema", None)
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except Exception:
+        logger.warning("MCP server %s: tool %s has an invalid schema", server.name, tool.name)
+        return False
+    return isinstance(schema, dict)
 
 
 def _spec(server: McpServer, tool: Any) -> ToolSpec:
@@ -71,6 +84,7 @@ def _spec(server: McpServer, tool: Any) -> ToolSpec:
         description=(tool.description or tool.name)[:1000],
         parameters=schema or {"type": "object", "properties": {}},
         run=run,
+        timeout_s=server.timeout_s * 2 + 1,  # a session's start, then the call
     )
 
 

@@ -65,7 +65,7 @@ def webhook_tool(tool: CustomTool, *, run_id: int) -> ToolSpec:
         return ToolResult(_content(text, answer.headers.get("content-type", "")))
 
     return ToolSpec(name=tool.name, description=tool.description, parameters=tool.parameters,
-                    run=run)  # fmt: skip
+                    run=run, timeout_s=tool.timeout_s + 1)  # fmt: skip
 
 
 def _content(text: str, kind: str) -> str:

@@ -8,11 +8,17 @@ import json
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from agents.models import Agent, CustomTool, Run
+from agents.services import run_create
+from agents.tasks import run_task
 from tests import factories
 from tests.clients import ALL_SCOPES, assert_openai_error, make_key
 from tests.factories import owner_of
+from tests.live_hub import recorded_usage
+from workspaces.api_keys import actor_for_key
+from workspaces.models import ApiKey
 
 TASK = 'Please calculator({"expression": "6*7"})'
 
@@ -161,3 +167,46 @@ def test_an_mcp_servers_token_is_never_read_back(api):
                    api.patch(f"/mcp-servers/{server_id}/", json={"allowed_tools": ["read", "list"]})):  # fmt: skip
         assert answer.status_code == 200 and "tok-secret-9" not in answer.text
     assert api.get(f"/mcp-servers/{server_id}/").json()["has_token"] is True
+
+
+def test_agents_may_not_name_agents_as_their_models(api, gateway):
+    assert_openai_error(api.post("/agents/", json={"name": "loop", "model_names": ["agent:loop"]}),
+                        400, param="model_names")  # fmt: skip
+    assert_openai_error(api.post("/agents/", json={"name": "x", "model_names": ["sim/nope"]}),
+                        400, param="model_names")  # fmt: skip
+
+
+def test_a_queued_run_is_worked_as_its_key_and_not_once_it_is_revoked(api, gateway):
+    agent = Agent.objects.get(pk=new_agent(api)["id"])
+    key_actor = actor_for_key(gateway.key)
+    queued = [run_create(actor=key_actor, agent=agent, text=TASK) for _ in range(2)]
+    assert all(run.api_key_id == key_actor.api_key_id for run in queued)
+    assert run_task(queued[0].pk) == "completed"
+    assert {u.api_key_id for u in recorded_usage(source="agent")} == {key_actor.api_key_id}
+    ApiKey.objects.filter(pk=key_actor.api_key_id).update(revoked_at=timezone.now())
+    assert run_task(queued[1].pk) == "failed"
+    queued[1].refresh_from_db()
+    assert "revoked" in queued[1].error and not queued[1].trace.exists()
+
+
+def test_odd_v1_messages_get_400s(gateway, api):
+    new_agent(api)
+    url = gateway.v1 + "/chat/completions"
+    headers = {"Authorization": f"Bearer {gateway.key}"}
+    for messages in ([{"role": "user", "content": [{"type": "text", "text": None}]}],
+                     ["hello"], [{"role": "user", "content": [{"type": "text", "text": 5}]}]):  # fmt: skip
+        answer = httpx.post(url, json={"model": "agent:maths", "messages": messages},
+                            headers=headers, timeout=10)  # fmt: skip
+        assert answer.status_code == 400, answer.text
+
+
+def test_an_alias_may_not_take_an_agents_name(gateway):
+    from django.core.exceptions import ValidationError
+
+    from routing.services import alias_create
+    from tests.factories import owner_actor
+
+    with pytest.raises(ValidationError) as refused:
+        alias_create(actor=owner_actor(gateway.workspace), name="agent:pricing",
+                     candidates=[{"model": "sim/echo"}])  # fmt: skip
+    assert "name" in refused.value.message_dict

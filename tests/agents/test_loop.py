@@ -167,3 +167,25 @@ def test_a_pipeline_hands_each_answer_to_the_next_agent(gateway):
     child = Run.objects.get(pk=handoff.child_run_id)
     assert child.agent == middle and child.input == "You said: Hello"
     assert Run.objects.get(parent=child).agent == last
+
+
+def test_nan_arguments_are_an_error_result_and_kept_as_text(gateway):
+    run, _ = run_agent(make_agent(gateway.workspace), 'calculator({"expression": NaN})')
+    assert run.status == "completed"
+    [tool] = run.trace.filter(kind=StepKind.TOOL)
+    assert tool.is_error and "not valid JSON" in tool.result
+    assert tool.arguments == '{"expression": NaN}'
+
+
+def test_a_conversation_cut_mid_tools_is_kept_valid_for_its_thread():
+    from agents.loop import kept_conversation
+
+    call = {"id": "c1", "type": "function", "function": {"name": "t", "arguments": "{}"}}
+    cut = [{"role": "user", "content": "go"},
+           {"role": "assistant", "content": None, "tool_calls": [call, {**call, "id": "c2"}]},
+           {"role": "tool", "tool_call_id": "c1", "content": "done"}]  # fmt: skip
+    kept = kept_conversation(cut)
+    assert kept[-1] == {"role": "tool", "tool_call_id": "c2",
+                        "content": "Not run: the run ended first."}  # fmt: skip
+    empty = [{"role": "user", "content": "go"}, {"role": "assistant", "content": None}]
+    assert kept_conversation(empty) == empty[:1]
