@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from workspaces.models import Workspace
+from workspaces.models import Workspace, WorkspaceRow
 from workspaces.scoping import WorkspaceScopedManager
 
 NAME_HELP = "Lowercase letters, digits and hyphens; callers use it as the model agent:<name>."
@@ -22,11 +21,10 @@ NAME_HELP = "Lowercase letters, digits and hyphens; callers use it as the model 
 TOOL_NAME = RegexValidator(r"^[a-zA-Z0-9_-]{1,64}$", "Letters, digits, _ and -, at most 64.")
 
 
-class CustomTool(models.Model):
+class CustomTool(WorkspaceRow):
     """A tool the workspace serves itself: a JSON Schema and a webhook the hub POSTs each
     call to, signed with the tool's secret (HMAC-SHA256), bounded in time and size."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=64, validators=[TOOL_NAME])
     description = models.TextField(max_length=1000)
     parameters = models.JSONField(default=dict)  # a JSON Schema object
@@ -38,12 +36,6 @@ class CustomTool(models.Model):
     max_response_bytes = models.PositiveIntegerField(
         default=100_000, validators=[MinValueValidator(100), MaxValueValidator(1_000_000)]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = WorkspaceScopedManager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -55,11 +47,10 @@ class CustomTool(models.Model):
         return self.name
 
 
-class McpServer(models.Model):
+class McpServer(WorkspaceRow):
     """An MCP server reached over streamable HTTP; agents are offered only the tools named
     in ``allowed_tools``, as ``<name>__<tool>``."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     name = models.SlugField(max_length=40)
     url = models.CharField(max_length=2000)  # checked by the private-address guard
     token_encrypted = models.TextField(blank=True)  # sent as a bearer token when set
@@ -67,12 +58,6 @@ class McpServer(models.Model):
     timeout_s = models.FloatField(
         default=15.0, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = WorkspaceScopedManager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -84,8 +69,7 @@ class McpServer(models.Model):
         return self.name
 
 
-class Agent(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="agents")
+class Agent(WorkspaceRow):
     name = models.SlugField(max_length=64, help_text=NAME_HELP)
     description = models.TextField(
         blank=True, max_length=1000, help_text="What it is good at: a supervisor routes by this."
@@ -128,13 +112,7 @@ class Agent(models.Model):
     repeat_limit = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(2), MaxValueValidator(20)]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = WorkspaceScopedManager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -146,18 +124,11 @@ class Agent(models.Model):
         return self.name
 
 
-class Thread(models.Model):
+class Thread(WorkspaceRow):
     """A conversation with an agent that continues across runs."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="threads")
     title = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = WorkspaceScopedManager()
 
     class Meta:
         ordering = ["-id"]
@@ -178,8 +149,7 @@ class RunStatus(models.TextChoices):
 FINISHED = (RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.FAILED, RunStatus.CANCELLED)
 
 
-class Run(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+class Run(WorkspaceRow):
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="runs")
     thread = models.ForeignKey(
         Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
@@ -204,15 +174,9 @@ class Run(models.Model):
     api_key = models.ForeignKey(
         "workspaces.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
-
-    objects = WorkspaceScopedManager()
 
     class Meta:
         ordering = ["-id"]

@@ -10,6 +10,23 @@ from workspaces.roles import Permission, Role, role_allows
 from workspaces.scoping import WorkspaceScopedManager
 
 
+class WorkspaceRow(models.Model):
+    """What a member creates in a workspace: the workspace, who made it and when, and the
+    scoped manager every read goes through. Abstract: each model keeps its own table."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE,
+                                  related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+
+    class Meta:
+        abstract = True
+
+
 class Workspace(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=64, unique=True)
