@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agents.instructions import prompt_versions
 from agents.models import FINISHED, Agent, CustomTool, McpServer, Run, RunStatus, Thread
 from agents.tasks import run_enqueue
 from agents.toolbox import TOOL_CHOICES
@@ -107,7 +108,7 @@ def _clean(fields: AgentFields) -> AgentFields:
 def _version_check(actor: Actor, version_id: int | None) -> None:
     if version_id is None:
         return
-    versions = Agent._meta.get_field("instructions_version").related_model._default_manager
+    versions = prompt_versions()
     if not versions.filter(pk=version_id, template__workspace=actor.workspace).exists():
         raise ValidationError({"instructions_version": "No such prompt version here."})
 

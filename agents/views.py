@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 
 from agents import services
 from agents.forms import AgentForm, RunStartForm
+from agents.instructions import prompt_versions
 from agents.models import Agent, CustomTool, McpServer, Run, Thread
 from agents.selectors import run_tree, step_rows
 from rag.models import Collection
@@ -35,7 +36,7 @@ class AgentPage(WorkspacePageView):
 
     def agent_form(self, *args: Any, exclude: Agent | None = None, **kwargs: Any) -> AgentForm:
         workspace = self.actor.workspace
-        versions = Agent._meta.get_field("instructions_version").related_model._default_manager
+        versions = prompt_versions()
         agents = self.scoped_queryset()
         return AgentForm(
             *args,
